@@ -31,7 +31,10 @@ pub fn vectors() -> Vec<Vector> {
 #[test]
 fn the_vectors_file_is_the_shared_one() {
     // CI lays shared/ beside the clone; when it is there, our copy must not have drifted.
-    let shared = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors/signature-vectors.json");
+    let shared = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/vectors/signature-vectors.json"
+    );
     if let Ok(text) = std::fs::read_to_string(shared) {
         assert_eq!(text, include_str!("../data/signature-vectors.json"));
     }
@@ -41,7 +44,12 @@ fn the_vectors_file_is_the_shared_one() {
 #[test]
 fn every_vector_string_to_sign_and_signature() {
     for v in vectors() {
-        assert_eq!(string_to_sign(&v.params), v.string_to_sign, "vector {}", v.name);
+        assert_eq!(
+            string_to_sign(&v.params),
+            v.string_to_sign,
+            "vector {}",
+            v.name
+        );
         let secret = Secret::new(v.secret.clone());
         assert_eq!(sign(&v.params, &secret), v.signature, "vector {}", v.name);
         verify_detached(&v.params, &v.signature, &secret).unwrap();

@@ -18,7 +18,11 @@ pub fn php_float_to_string(v: f64) -> String {
         return if v < 0.0 { "-INF".into() } else { "INF".into() };
     }
     if v == 0.0 {
-        return if v.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if v.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
 
     // `{:.13e}` gives exactly 14 significant digits, correctly rounded: "d.ddddddddddddde±x".
@@ -37,7 +41,11 @@ pub fn php_float_to_string(v: f64) -> String {
         out.push('-');
     }
     let d = digits.as_bytes();
-    if if decpt < 0 { decpt < -3 } else { decpt > PRECISION } {
+    if if decpt < 0 {
+        decpt < -3
+    } else {
+        decpt > PRECISION
+    } {
         // Exponential format, e.g. 1.0E-7, 1.5E+20.
         let e = decpt - 1;
         out.push(d[0] as char);
