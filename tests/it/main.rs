@@ -1,1 +1,7 @@
+mod support;
+
+mod differential_js;
+mod ecommpay_cli;
+mod gen;
+mod signing_props;
 mod vectors;

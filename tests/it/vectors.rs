@@ -12,6 +12,7 @@ pub struct Vector {
     pub params: Value,
     pub string_to_sign: String,
     pub signature: String,
+    pub sdks_agreeing: Vec<String>,
 }
 
 pub fn vectors() -> Vec<Vector> {
@@ -24,6 +25,12 @@ pub fn vectors() -> Vec<Vector> {
             params: v["params"].clone(),
             string_to_sign: v["string_to_sign"].as_str().unwrap().to_owned(),
             signature: v["signature"].as_str().unwrap().to_owned(),
+            sdks_agreeing: v["sdks_agreeing"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap().to_owned())
+                .collect(),
         })
         .collect()
 }
