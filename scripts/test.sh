@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test of the project, from a clean clone, on a Debian/Ubuntu machine.
+# Installs what is missing, checks formatting, lints and the Tauri boundary, builds every
+# binary, then runs the whole test suite inside private D-Bus, gnome-keyring and Xvfb services.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "setup"
+scripts/setup.sh
+
+step "format"
+cargo fmt --all -- --check
+
+if [ -x scripts/check-tauri-boundary.sh ]; then
+  step "tauri boundary: no crate but src-tauri depends on tauri"
+  scripts/check-tauri-boundary.sh
+fi
+
+step "clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "build every binary (the integration tests spawn them)"
+cargo build --workspace --bins --locked
+
+step "tests (inside private D-Bus + gnome-keyring + Xvfb)"
+scripts/with-session.sh cargo test --workspace --locked
+
+if [ -x scripts/smoke-window.sh ]; then
+  step "the app's window starts under Xvfb"
+  scripts/with-session.sh scripts/smoke-window.sh
+fi
+
+step "done"
