@@ -129,7 +129,9 @@ fn payment_page_url_matches_the_php_sdk() {
 
 #[test]
 fn bad_input_exits_2_with_a_message_never_a_panic() {
-    let cases: &[(&[&str], Option<&str>, &[u8], &str)] = &[
+    /// (arguments, secret, stdin, what stderr must say)
+    type Case<'a> = (&'a [&'a str], Option<&'a str>, &'a [u8], &'a str);
+    let cases: &[Case] = &[
         (&["sign"], Some("k"), b"{not json", "not valid JSON"),
         (&["sign"], Some("k"), b"", "stdin is empty"),
         (&["sign"], None, b"{}", "ECOMMPAY_SECRET is not set"),

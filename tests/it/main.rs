@@ -3,5 +3,6 @@ mod support;
 mod differential_js;
 mod ecommpay_cli;
 mod gen;
+mod sandbox;
 mod signing_props;
 mod vectors;

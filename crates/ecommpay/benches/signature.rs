@@ -71,13 +71,16 @@ fn main() {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
         .configure_from_args();
-    c.bench_function("sign typical callback", |b| b.iter(|| sign(black_box(&body), &secret)));
+    c.bench_function("sign typical callback", |b| {
+        b.iter(|| sign(black_box(&body), &secret))
+    });
     c.bench_function("verify typical callback (parsed)", |b| {
         b.iter(|| verify(black_box(&signed), &secret).unwrap())
     });
-    c.bench_function("verify_callback from wire bytes (parse + verify + model)", |b| {
-        b.iter(|| verify_callback(black_box(&wire), &secret).unwrap())
-    });
+    c.bench_function(
+        "verify_callback from wire bytes (parse + verify + model)",
+        |b| b.iter(|| verify_callback(black_box(&wire), &secret).unwrap()),
+    );
     c.final_summary();
 
     let rust = ns_per_call(|| {

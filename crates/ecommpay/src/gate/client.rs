@@ -162,7 +162,7 @@ impl<T: Transport> GateClient<T> {
         if http_status >= 500 {
             return Err(GateError::ServerError {
                 http_status,
-                raw: parsed.ok(),
+                raw: parsed.ok().map(Box::new),
             });
         }
         let raw = parsed.map_err(|e| GateError::Malformed {
@@ -180,7 +180,12 @@ impl<T: Transport> GateClient<T> {
             Err(VerifyError::Missing) if !self.config.require_signed_answers => {
                 AnswerSignature::Absent
             }
-            Err(_) => return Err(GateError::BadSignature { http_status, raw }),
+            Err(_) => {
+                return Err(GateError::BadSignature {
+                    http_status,
+                    raw: Box::new(raw),
+                })
+            }
         };
         let status = text(raw.get("status"));
         if http_status >= 400 || status.as_deref() == Some("error") {
@@ -196,7 +201,7 @@ impl<T: Transport> GateClient<T> {
                 code,
                 message,
                 errors,
-                raw,
+                raw: Box::new(raw),
             });
         }
         if !(200..300).contains(&http_status) {

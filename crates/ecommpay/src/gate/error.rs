@@ -37,20 +37,21 @@ pub enum GateError {
         code: String,
         message: String,
         errors: Vec<FieldError>,
-        raw: Value,
+        /// Boxed: keeps `Result<_, GateError>` small on the happy path.
+        raw: Box<Value>,
     },
     /// HTTP 5xx: the gateway failed; the request may or may not have been applied.
     #[error("the gateway failed with HTTP {http_status}")]
     ServerError {
         http_status: u16,
-        raw: Option<Value>,
+        raw: Option<Box<Value>>,
     },
     /// The answer is not what the protocol describes (not JSON, wrong shape).
     #[error("the gateway's answer is malformed (HTTP {http_status}): {detail}")]
     Malformed { http_status: u16, detail: String },
     /// The answer carried a signature that does not hold: it may be forged; ignore its content.
     #[error("the gateway's answer has a wrong signature (HTTP {http_status})")]
-    BadSignature { http_status: u16, raw: Value },
+    BadSignature { http_status: u16, raw: Box<Value> },
 }
 
 impl GateError {
