@@ -15,6 +15,7 @@ cargo fmt --all -- --check
 
 if [ -x scripts/check-tauri-boundary.sh ]; then
   step "tauri boundary: no crate but src-tauri depends on tauri"
+  scripts/check-tauri-boundary.sh --self-test
   scripts/check-tauri-boundary.sh
 fi
 
