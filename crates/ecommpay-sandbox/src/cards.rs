@@ -64,7 +64,12 @@ impl TestCard {
     /// `860003******7890`: first six, last four, as in the seed's `masked_card`.
     pub fn masked(&self) -> String {
         let n = self.pan.len();
-        format!("{}{}{}", &self.pan[..6], "*".repeat(n - 10), &self.pan[n - 4..])
+        format!(
+            "{}{}{}",
+            &self.pan[..6],
+            "*".repeat(n - 10),
+            &self.pan[n - 4..]
+        )
     }
 }
 

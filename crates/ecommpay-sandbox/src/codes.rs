@@ -68,3 +68,8 @@ pub fn http_status(code: u32) -> StatusCode {
         _ => StatusCode::BAD_REQUEST,
     }
 }
+
+/// Codes travel as strings, as `operation.code` does in the seed's callbacks.
+pub(crate) fn as_string<S: serde::Serializer>(code: &u32, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(code)
+}

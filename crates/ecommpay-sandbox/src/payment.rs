@@ -116,10 +116,6 @@ pub struct PaymentRecord {
 }
 
 impl Payment {
-    pub fn is_final(&self) -> bool {
-        self.status == status::SUCCESS || self.status == status::DECLINE
-    }
-
     pub fn bot_url(&self, public_base: &str) -> Option<String> {
         self.redirect_token
             .as_ref()

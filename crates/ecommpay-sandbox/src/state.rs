@@ -19,6 +19,7 @@ use crate::payment::Payment;
 /// One field problem, as in the gateway's `errors` list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
+    #[serde(serialize_with = "crate::codes::as_string")]
     pub code: u32,
     pub message: String,
     pub field: String,
@@ -65,7 +66,10 @@ impl Ledger {
     /// A request id shaped like the seed's `30d9d5d9...-00009709`.
     pub fn new_request_id(&mut self, salt: &str) -> String {
         let seq = self.next_seq();
-        format!("{}-{seq:08}", &hex_digest(&format!("request {salt} {seq}"))[..42])
+        format!(
+            "{}-{seq:08}",
+            &hex_digest(&format!("request {salt} {seq}"))[..42]
+        )
     }
 
     /// A bot token shaped like the seed's `start=` value (32 hex). Not a secret: it only has to
@@ -168,13 +172,11 @@ impl Shared {
         }
     }
 
-    /// Signs `body` with the project secret and puts the signature where the project's
-    /// layout says.
-    pub fn sign_placed(&self, mut body: Value) -> Value {
-        let cfg = self.cfg();
-        let signature = ecommpay::sign::sign(&body, &cfg.secret);
+    /// Signs `body` with the project secret and puts the signature at `placement`.
+    pub fn sign_at(&self, mut body: Value, placement: SignaturePlacement) -> Value {
+        let signature = ecommpay::sign::sign(&body, &self.cfg().secret);
         if let Value::Object(map) = &mut body {
-            match cfg.signature_placement {
+            match placement {
                 SignaturePlacement::Top => {
                     map.insert("signature".into(), Value::String(signature));
                 }

@@ -221,3 +221,23 @@ async fn faults_can_be_cleared_and_reset_forgets_everything() {
     assert_eq!(res.status(), 404);
     h.sb.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hang_before_with_a_client_that_gives_up_is_never_applied() {
+    let h = Harness::start().await;
+    fault(
+        &h,
+        json!({"mode": "hang", "hang_ms": 500, "when": "before"}),
+    )
+    .await;
+    let err = send_sale(&h, "fh-gaveup", Duration::from_millis(100))
+        .await
+        .expect_err("the client times out");
+    assert!(err.is_timeout(), "{err}");
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(
+        !exists(&h, "fh-gaveup"),
+        "the request never reached the gateway proper"
+    );
+    h.sb.shutdown().await;
+}

@@ -42,7 +42,7 @@ async fn sale_paid_on_the_bot_page_succeeds_once() {
     let html = page.text().await.unwrap();
     for needle in [
         "150 000 so'm",
-        "Test do'koni",
+        "Test do&#39;koni",
         "name=\"viewport\"",
         "/pay\"",
         "/decline\"",

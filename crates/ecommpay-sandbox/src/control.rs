@@ -1,0 +1,206 @@
+//! The control plane: [`Control`] in-process, and the same under `/_sandbox/` over HTTP.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::cards::{CardOutcome, TEST_CARDS};
+use crate::config::ConfigPatch;
+use crate::faults::{CallbackFaultSpec, GateFaultSpec};
+use crate::payment::PaymentRecord;
+use crate::state::{lock, FaultQueues, Ledger, Shared};
+
+/// A handle on a running sandbox's control plane (cheap to clone).
+#[derive(Clone)]
+pub struct Control {
+    pub(crate) sh: Arc<Shared>,
+}
+
+/// A simulated card, as `GET /_sandbox/cards` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardInfo {
+    /// The bot form's `card` value.
+    pub key: String,
+    pub masked_card: String,
+    /// What a successful sale returns as `account.number`.
+    pub account_number: String,
+    /// `success` or `insufficient_funds`.
+    pub outcome: String,
+}
+
+/// A summary of the sandbox's state (`GET /_sandbox/state`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StateSummary {
+    pub project_id: u64,
+    /// Merchant balance in tiyin.
+    pub merchant_balance: u64,
+    pub payments: usize,
+    pub pending_gate_faults: usize,
+    pub pending_callback_faults: usize,
+    pub status_redirect_data: bool,
+    pub time_factor: f64,
+    pub payout_delay_ms: u64,
+}
+
+impl Control {
+    /// Queues a Gate fault for the next `count` Gate requests.
+    pub fn inject_fault(&self, spec: GateFaultSpec) {
+        self.sh.push_gate_fault(&spec);
+    }
+
+    /// Queues a callback fault for the next `count` callbacks.
+    pub fn callback_fault(&self, spec: CallbackFaultSpec) {
+        self.sh.push_callback_fault(&spec);
+    }
+
+    /// Forgets every queued fault.
+    pub fn clear_faults(&self) {
+        *lock(&self.sh.faults) = FaultQueues::default();
+    }
+
+    /// The sandbox's record of a payment.
+    pub fn payment(&self, payment_id: &str) -> Option<PaymentRecord> {
+        let public = self.sh.public_base();
+        lock(&self.sh.ledger)
+            .payments
+            .get(payment_id)
+            .map(|p| p.record(&public))
+    }
+
+    /// Every payment, oldest first.
+    pub fn payments(&self) -> Vec<PaymentRecord> {
+        let public = self.sh.public_base();
+        let ledger = lock(&self.sh.ledger);
+        let mut all: Vec<_> = ledger.payments.values().collect();
+        all.sort_by_key(|p| p.operation_id);
+        all.into_iter().map(|p| p.record(&public)).collect()
+    }
+
+    /// Changes switches at runtime.
+    pub fn configure(&self, patch: &ConfigPatch) {
+        {
+            let mut cfg = self.sh.cfg.write().unwrap_or_else(|e| e.into_inner());
+            patch.apply(&mut cfg);
+        }
+        if let Some(b) = patch.merchant_balance {
+            lock(&self.sh.ledger).balance = b;
+        }
+    }
+
+    /// The merchant balance in tiyin.
+    pub fn balance(&self) -> u64 {
+        lock(&self.sh.ledger).balance
+    }
+
+    /// Forgets every payment, request, card owner and fault, stops every timer and pending
+    /// callback, and restores the starting balance. The configuration stays as it is.
+    pub fn reset(&self) {
+        self.sh.abort_tasks();
+        *lock(&self.sh.ledger) = Ledger::new(self.sh.initial_balance);
+        self.clear_faults();
+    }
+
+    /// The simulated cards.
+    pub fn cards(&self) -> Vec<CardInfo> {
+        TEST_CARDS
+            .iter()
+            .map(|c| CardInfo {
+                key: c.key.to_owned(),
+                masked_card: c.masked(),
+                account_number: c.account_number(),
+                outcome: match c.outcome {
+                    CardOutcome::Success => "success",
+                    CardOutcome::InsufficientFunds => "insufficient_funds",
+                }
+                .to_owned(),
+            })
+            .collect()
+    }
+
+    /// A summary of the state.
+    pub fn state(&self) -> StateSummary {
+        let cfg = self.sh.cfg();
+        let faults = lock(&self.sh.faults);
+        let ledger = lock(&self.sh.ledger);
+        StateSummary {
+            project_id: cfg.project_id,
+            merchant_balance: ledger.balance,
+            payments: ledger.payments.len(),
+            pending_gate_faults: faults.gate.len(),
+            pending_callback_faults: faults.callbacks.len(),
+            status_redirect_data: cfg.status_redirect_data,
+            time_factor: cfg.time_factor,
+            payout_delay_ms: cfg.payout_delay.as_millis() as u64,
+        }
+    }
+}
+
+pub(crate) fn routes(control: Control) -> Router {
+    Router::new()
+        .route("/_sandbox/faults", post(faults).delete(clear_faults))
+        .route("/_sandbox/callbacks", post(callback_faults))
+        .route("/_sandbox/payments", get(payments))
+        .route("/_sandbox/payments/{payment_id}", get(payment))
+        .route("/_sandbox/config", post(configure))
+        .route("/_sandbox/state", get(state))
+        .route("/_sandbox/cards", get(cards))
+        .route("/_sandbox/reset", post(reset))
+        .with_state(control)
+}
+
+async fn faults(State(c): State<Control>, Json(spec): Json<GateFaultSpec>) -> Response {
+    c.inject_fault(spec.clone());
+    Json(json!({"queued": spec.count, "fault": spec})).into_response()
+}
+
+async fn clear_faults(State(c): State<Control>) -> Response {
+    c.clear_faults();
+    Json(json!({"cleared": true})).into_response()
+}
+
+async fn callback_faults(
+    State(c): State<Control>,
+    Json(spec): Json<CallbackFaultSpec>,
+) -> Response {
+    c.callback_fault(spec.clone());
+    Json(json!({"queued": spec.count, "fault": spec})).into_response()
+}
+
+async fn payments(State(c): State<Control>) -> Response {
+    Json(c.payments()).into_response()
+}
+
+async fn payment(State(c): State<Control>, Path(id): Path<String>) -> Response {
+    match c.payment(&id) {
+        Some(r) => Json(r).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "no such payment", "payment_id": id})),
+        )
+            .into_response(),
+    }
+}
+
+async fn configure(State(c): State<Control>, Json(patch): Json<ConfigPatch>) -> Response {
+    c.configure(&patch);
+    Json(c.state()).into_response()
+}
+
+async fn state(State(c): State<Control>) -> Response {
+    Json(c.state()).into_response()
+}
+
+async fn cards(State(c): State<Control>) -> Response {
+    Json(c.cards()).into_response()
+}
+
+async fn reset(State(c): State<Control>) -> Response {
+    c.reset();
+    Json(c.state()).into_response()
+}

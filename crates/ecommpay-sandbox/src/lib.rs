@@ -1,0 +1,234 @@
+//! A faithful simulator of ECommPay's Gate for the "card partner" (Uzbekistan) method, for
+//! the tests and for the app's demo mode. It is written from the protocol doc
+//! (`shared/docs/ecommpay-protocol.md`) and the gateway's own description of the method, and is
+//! strict where the gateway is strict: a client that passes here should pass there.
+//!
+//! Run it in-process with [`Sandbox::start`], or alone as the `ecommpay-sandbox` binary:
+//! `ecommpay-sandbox --listen 127.0.0.1:PORT --project-id N` (secret from `ECOMMPAY_SECRET`;
+//! the first line on stdout is the base URL; SIGTERM or Ctrl-C stops it). `--help` lists the
+//! other flags.
+//!
+//! # Gate endpoints
+//!
+//! Every call is `POST` with a JSON body. The checks run in this order, and the first failing
+//! one answers HTTP 4xx `{"status":"error","code","message"}` (codes as strings, like
+//! `operation.code` in callbacks), plus `errors: [{code,message,field}]` for field problems and
+//! `request_id` once the request got past the project check:
+//!
+//! | check | code | HTTP |
+//! |---|---|---|
+//! | body not a JSON object | 2004 (field `body`) | 400 |
+//! | signature missing or empty (`general.signature`; top-level `signature` for status/request) | 3262 | 401 |
+//! | signature wrong (anything that does not verify over the whole body, non-strings included) | 3261 | 401 |
+//! | project id missing | 2004 | 400 |
+//! | project id not the sandbox's | 2442 | 401 |
+//! | a required field missing | 2004, message and `errors[].field` name it | 400 |
+//! | a field with a wrong type or value (see below) | 2004 (sandbox choice, see [`codes::FIELD`]) | 400 |
+//! | `payment_id` already used in the project, by a sale or a payout | 3041 | 409 |
+//! | status: unknown payment; status/request: unknown request | 3061 | 404 |
+//! | payout: `account.number` not a card identifier the sandbox issues | 3221 | 404 |
+//! | payout: `customer.id` never paid a sale with that card | 3241 | 403 |
+//!
+//! Clients must key on `code`; which HTTP status goes with which code is the sandbox's choice.
+//!
+//! - `POST /v2/payment/card-partner/sale`: requires `general.project_id`, `general.payment_id`,
+//!   `customer.id`, `customer.ip_address` (an IP address), `payment.amount`, `payment.currency`,
+//!   and `payment.extra_param` = `"uzcard"` (the seed says the Gate sale must pass it).
+//!   Optional: `general.merchant_callback_url` (http/https), `payment.description`,
+//!   `callback.delay` (0..=600 s, scaled by the time factor), `callback.force_disable` (0/1).
+//! - `POST /v2/payment/card-partner/payout`: the same without `extra_param`, plus
+//!   `account.number`.
+//! - Amounts must be positive JSON integers (tiyin): `100.0`, `"100"`, `0`, `-5` are refused.
+//!   The currency must be exactly `"UZS"`. Strings must be strings (a numeric `customer.id` is
+//!   refused), the project id a JSON integer.
+//! - Accepted: HTTP 200 `{"project_id","payment_id","request_id","status":"success"}`
+//!   (unsigned, as at the gateway).
+//! - `POST /v2/payment/status` `{"general":{"project_id","payment_id","signature"}}`: HTTP 200
+//!   with the callback-shaped body of the payment now, signed with a top-level `signature`.
+//!   It carries the redirect data while a sale waits only if
+//!   [`SandboxConfig::status_redirect_data`] is on (default off).
+//! - `POST /v2/payment/status/request` `{"project_id","request_id","signature"}`: HTTP 200
+//!   `{"project_id","request_id","payment_id","status":"success"}` for an accepted request, or
+//!   `"status":"error"` with that request's `code`, `message` and `errors`; signed at the top.
+//!
+//! # Lifecycle
+//!
+//! - Sale: accepted → callback `awaiting redirect result` with `redirect_data` (or
+//!   `redirectData`) `{"method":"GET","url":"<public url>/bot/<token>","body":{}}` → the
+//!   customer acts on the bot page → callback `success` with `account.number` and
+//!   `provider_extra_fields.masked_card`, or `decline` 20105 (the insufficient-funds card, with
+//!   the card fields) or 20301 (Cancel). Not acted on within `sale_expiry` (scaled): `decline`
+//!   20602. A success adds the amount to the merchant balance and makes the customer an owner
+//!   of the card.
+//! - Payout: accepted (card known, owned by `customer.id`) → callback `processing` → after
+//!   `payout_delay` (real time): `decline` 904 above `payout_max`, `decline` 504 when the
+//!   merchant balance is short, else `success` (balance reduced). If `payout_delay` reaches
+//!   `payout_limit` (scaled, default 24 h) the sandbox declines it itself at the limit: 20602.
+//! - Transitions happen once and only forward; `money_moved` in the payment record counts
+//!   actual money movements (the exactly-once check).
+//!
+//! # Callbacks
+//!
+//! Sent to [`SandboxConfig::callback_url`] if set, else `general.merchant_callback_url`; none
+//! when neither is given or `callback.force_disable` is 1. Signed with the project secret, the
+//! signature at the top or in `general` ([`SignaturePlacement`]); no member is ever `null`.
+//! Delivered when answered HTTP 200 exactly; otherwise retried 6 times every 10 s, then after
+//! 30 s, 1 min, 5 min, 15 min, 30 min, 1 h, 2 h, then every 4 h, at most 120 attempts within
+//! 11 days — all scaled by [`SandboxConfig::time_factor`]. First attempts go out in the order
+//! the callbacks were produced; retries run on their own.
+//!
+//! # Control API (`/_sandbox/`, JSON)
+//!
+//! | request | effect |
+//! |---|---|
+//! | `POST /_sandbox/faults` `{"mode","count"?,"hang_ms"?,"when"?,"path"?}` | the next `count` (default 1) Gate requests (whose path starts with `path`, if given) get the fault. `mode`: `http500` (HTML 500), `hang` (wait `hang_ms`, default 30000), `close` (connection closed, no answer), `malformed` (200 with truncated JSON), `bad_signature` (request applied, answer's signature wrong; the unsigned accepted answer gets a wrong top-level one). `when`: `before` (default: the request is not applied; for `hang` it is applied after the wait, unless the client gave up) or `after` (applied, then the fault) |
+//! | `DELETE /_sandbox/faults` | forget queued Gate and callback faults |
+//! | `POST /_sandbox/callbacks` `{"mode","count"?}` | the next `count` callbacks: `drop` (never sent), `duplicate` (sent twice), `reorder` (held and sent right after the next one, or after `reorder_hold_max` if none comes), `bad_signature` |
+//! | `GET /_sandbox/payments/<payment_id>` | the sandbox's record ([`PaymentRecord`]): status, type, amount, code, card, `money_moved`, `callbacks_sent`, `callbacks_delivered`, the callback log; 404 if unknown |
+//! | `GET /_sandbox/payments` | every record |
+//! | `POST /_sandbox/config` ([`ConfigPatch`]) | change switches at runtime (status redirect data, signature placement, redirect key, callback URL, delays, limits, time factor, payout max, merchant balance, shop name) |
+//! | `GET /_sandbox/state` | a [`StateSummary`] (balance, counts, switches) |
+//! | `GET /_sandbox/cards` | the simulated cards with their `account.number` ([`CardInfo`]) |
+//! | `POST /_sandbox/reset` | forget payments, requests, owners, faults and timers; restore the balance |
+//!
+//! The same operations are methods of [`Control`], from [`RunningSandbox::control`].
+//!
+//! # Bot page
+//!
+//! `GET /bot/<token>`: a page for a phone or a browser with the shop, the amount
+//! (`150 000 so'm`), the test cards (two that succeed, one with insufficient funds) and Pay and
+//! Cancel buttons. `POST /bot/<token>/pay` (form field `card`: `uzcard-ok` (default),
+//! `humo-ok`, `uzcard-nofunds`) and `POST /bot/<token>/decline` do the same for tests: 200
+//! when applied, 409 when the sale no longer waits (nothing changes), 404 unknown token, 400
+//! unknown card.
+
+pub mod bot;
+mod callbacks;
+pub mod cards;
+pub mod clock;
+pub mod codes;
+pub mod config;
+mod control;
+pub mod faults;
+mod gate;
+mod lifecycle;
+pub mod payment;
+mod server;
+mod state;
+mod validate;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+pub use config::{defaults, ConfigPatch, RedirectKey, SandboxConfig, SignaturePlacement};
+pub use control::{CardInfo, Control, StateSummary};
+pub use faults::{CallbackFault, CallbackFaultSpec, GateFaultMode, GateFaultSpec, When};
+pub use payment::{CallbackLog, Kind, PaymentRecord};
+
+/// Why the sandbox did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// The entry point.
+pub struct Sandbox;
+
+impl Sandbox {
+    /// Binds `listen` (port 0 picks a free port) and serves until
+    /// [`RunningSandbox::shutdown`]. Must be called within a Tokio runtime.
+    pub async fn start(
+        config: SandboxConfig,
+        listen: SocketAddr,
+    ) -> Result<RunningSandbox, StartError> {
+        let listener = TcpListener::bind(listen)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: listen,
+                source,
+            })?;
+        let local = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: listen,
+            source,
+        })?;
+        // An unspecified address (0.0.0.0) is not one to call; loopback reaches it.
+        let host = if local.ip().is_unspecified() {
+            match local {
+                SocketAddr::V4(_) => "127.0.0.1".to_owned(),
+                SocketAddr::V6(_) => "[::1]".to_owned(),
+            }
+        } else {
+            match local {
+                SocketAddr::V4(a) => a.ip().to_string(),
+                SocketAddr::V6(a) => format!("[{}]", a.ip()),
+            }
+        };
+        let base_url = format!("http://{host}:{}", local.port());
+
+        let (jobs, rx) = mpsc::unbounded_channel();
+        let sh = state::Shared::new(config, base_url.clone(), jobs);
+        let control = Control { sh: sh.clone() };
+        let app = Router::new()
+            .merge(gate::routes(sh.clone()))
+            .merge(bot::routes(sh.clone()))
+            .merge(control::routes(control.clone()));
+
+        let dispatcher = tokio::spawn(callbacks::dispatcher(sh.clone(), rx));
+        let (stop, stop_rx) = watch::channel(false);
+        let server = tokio::spawn(server::serve(listener, app, stop_rx));
+        tracing::info!(%base_url, "ecommpay sandbox listening");
+        Ok(RunningSandbox {
+            base_url,
+            local_addr: local,
+            control,
+            stop,
+            server,
+            dispatcher,
+        })
+    }
+}
+
+/// A sandbox that is serving.
+pub struct RunningSandbox {
+    base_url: String,
+    local_addr: SocketAddr,
+    control: Control,
+    stop: watch::Sender<bool>,
+    server: JoinHandle<()>,
+    dispatcher: JoinHandle<()>,
+}
+
+impl RunningSandbox {
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The control plane.
+    pub fn control(&self) -> Control {
+        self.control.clone()
+    }
+
+    /// Stops serving: closes the listener and every connection, stops every timer and
+    /// callback delivery.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let _ = self.server.await;
+        self.dispatcher.abort();
+        let _ = self.dispatcher.await;
+        self.control.sh.abort_tasks();
+    }
+}
