@@ -6,3 +6,4 @@ mod gen;
 mod sandbox;
 mod signing_props;
 mod vectors;
+mod till;

@@ -1,0 +1,167 @@
+//! The command line. Names, flags and `--json` lines are a contract (issue 4): change them
+//! only together with the tests that hold them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cashier",
+    version,
+    about = "The till's command line: sales, payouts, history, cards, checks"
+)]
+pub struct Cli {
+    /// The data folder (config, database); default: the platform's config folder.
+    #[arg(long, global = true, env = "CASHIER_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// One JSON object per line on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Set up (or update) the till: config, database, card vault key in the OS keyring.
+    Init {
+        #[arg(long)]
+        project_id: u64,
+        #[arg(long)]
+        gateway_url: String,
+        #[arg(long)]
+        till_code: String,
+    },
+    /// The API secret.
+    Secret {
+        #[command(subcommand)]
+        action: SecretCmd,
+    },
+    /// Users (cashiers and managers).
+    User {
+        #[command(subcommand)]
+        action: UserCmd,
+    },
+    /// Take a payment: prints the customer's link as a QR code, then the states as they come.
+    /// Exit 0 on success, 1 declined, 2 error.
+    Sale {
+        /// In so'm: `15000` or `15000.50`.
+        #[arg(long)]
+        amount: String,
+    },
+    /// Past sales and payouts.
+    History(HistoryArgs),
+    /// Saved cards (masked only).
+    Cards,
+    /// Payouts to saved cards.
+    Payout {
+        #[command(subcommand)]
+        action: PayoutCmd,
+    },
+    /// Check the config, the keyring, the gateway and the signature.
+    Doctor,
+    /// Resolve every payment that is not final (run at start; safe to run any time).
+    Recover {
+        /// Keep following open payments until they are final or their follow limit passes.
+        #[arg(long)]
+        wait: bool,
+    },
+    /// Every gateway message of one payment, in order (redacted).
+    Timeline { payment_id: String },
+    /// Settings.
+    Config {
+        #[command(subcommand)]
+        action: ConfigCmd,
+    },
+    /// Run the callback listener (if enabled) and follow open payments until stopped.
+    Listen,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretCmd {
+    /// Read the secret from stdin into the OS keyring.
+    Set,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    /// Add a user; the PIN is read from stdin.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = ["cashier", "manager"])]
+        role: String,
+    },
+    /// List users.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PayoutCmd {
+    /// Ask for a payout to a saved card.
+    Request {
+        /// The saved card's id (see `cashier cards`).
+        #[arg(long)]
+        card: i64,
+        /// In so'm.
+        #[arg(long)]
+        amount: String,
+        #[arg(long)]
+        reason: String,
+        /// Return the money of this sale (the total returned never exceeds it).
+        #[arg(long, value_name = "PAYMENT_ID")]
+        sale: Option<String>,
+        /// Who asks (their PIN is then read from stdin); default: the operator.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Approve a request as a manager (PIN on stdin); sends the payout and follows it.
+    Approve {
+        id: i64,
+        #[arg(long)]
+        user: String,
+    },
+    /// Payout requests and what became of them.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Every setting.
+    Show,
+    /// Change one setting, e.g. `timing.first_poll_ms 10000`.
+    Set { key: String, value: String },
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// From this local day (YYYY-MM-DD), inclusive.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// To this local day (YYYY-MM-DD), inclusive.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// created, sending, accepted, pending, success, failed.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// sale or payout.
+    #[arg(long = "type")]
+    pub kind: Option<String>,
+    /// Exactly this amount (so'm).
+    #[arg(long)]
+    pub amount: Option<String>,
+    #[arg(long)]
+    pub min_amount: Option<String>,
+    #[arg(long)]
+    pub max_amount: Option<String>,
+    /// A payment id prefix, a masked card (with `*`) or a card's last four digits.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// Rows to show (table and JSON; CSV exports everything).
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    /// Export every matching row as CSV.
+    #[arg(long)]
+    pub csv: bool,
+}

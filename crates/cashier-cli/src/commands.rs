@@ -1,0 +1,412 @@
+//! One function per command.
+
+use serde_json::json;
+use till::config::resolve_data_dir;
+use till::{HistoryFilter, InitOptions, Kind, PayoutInput, Role, State, Till, TillError};
+
+use crate::args::{Cli, Command, ConfigCmd, HistoryArgs, PayoutCmd, SecretCmd, UserCmd};
+use crate::out::{read_stdin_line, som, tagged, Out, ERROR, OK};
+use crate::run::follow_in_terminal;
+
+pub async fn dispatch(cli: Cli, out: Out) -> i32 {
+    match run(cli, out).await {
+        Ok(code) => code,
+        Err(e) => out.error(&e),
+    }
+}
+
+fn amount(text: &str) -> Result<ecommpay::Tiyin, TillError> {
+    Ok(ecommpay::Tiyin::parse_som(text)?)
+}
+
+async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
+    let dir = resolve_data_dir(cli.data_dir.as_deref())?;
+    if let Command::Init {
+        project_id,
+        gateway_url,
+        till_code,
+    } = &cli.command
+    {
+        let till = Till::init(
+            &dir,
+            &InitOptions {
+                project_id: *project_id,
+                gateway_url: gateway_url.clone(),
+                till_code: till_code.clone(),
+            },
+        )?;
+        out.either(
+            &json!({"event": "initialized", "data_dir": till.data_dir(), "till_code": till_code, "project_id": project_id}),
+            format!("Till {till_code} set up in {}. Next: `cashier secret set`, then `cashier doctor`.", dir.display()),
+        );
+        return Ok(OK);
+    }
+    let till = Till::open(&dir)?;
+    match cli.command {
+        Command::Init { .. } => unreachable!("handled above"),
+        Command::Secret {
+            action: SecretCmd::Set,
+        } => {
+            let text = read_stdin_line()?;
+            till.set_secret(&text, "operator")?;
+            out.either(
+                &json!({"event": "secret_set"}),
+                "The secret is stored in the OS keyring.",
+            );
+            Ok(OK)
+        }
+        Command::User { action } => user(&till, out, action),
+        Command::Sale { amount: a } => {
+            let a = amount(&a)?;
+            let _listener = start_listener_if_enabled(&till).await;
+            let handle = till.start_sale(a, Some("cli")).await?;
+            Ok(follow_in_terminal(&till, &out, handle, true).await)
+        }
+        Command::History(args) => history(&till, out, args),
+        Command::Cards => {
+            let cards = till.cards()?;
+            if out.json {
+                for c in &cards {
+                    out.json_line(&tagged("card", c));
+                }
+            } else if cards.is_empty() {
+                out.text("No saved cards yet: a successful sale saves its card.");
+            } else {
+                out.text(format!(
+                    "{:>5}  {:<18} {:<20} {:>5}  last used",
+                    "id", "card", "first sale", "uses"
+                ));
+                for c in &cards {
+                    out.text(format!(
+                        "{:>5}  {:<18} {:<20} {:>5}  {}",
+                        c.id,
+                        c.masked,
+                        c.first_payment_id,
+                        c.use_count,
+                        till::time::local_text(c.last_used_at)
+                    ));
+                }
+            }
+            Ok(OK)
+        }
+        Command::Payout { action } => payout(&till, out, action).await,
+        Command::Doctor => {
+            let checks = till.doctor().await;
+            let all_ok = checks.iter().all(|c| c.ok);
+            for c in &checks {
+                out.either(
+                    &tagged("check", c),
+                    format!(
+                        "[{}] {}: {}",
+                        if c.ok { " ok " } else { "FAIL" },
+                        c.name,
+                        c.detail
+                    ),
+                );
+            }
+            Ok(if all_ok { OK } else { ERROR })
+        }
+        Command::Recover { wait } => {
+            let _listener = if wait {
+                start_listener_if_enabled(&till).await
+            } else {
+                None
+            };
+            let report = till.recover().await?;
+            if wait {
+                for h in till.resume_all()? {
+                    let _ = h.wait().await;
+                }
+            }
+            let still_open: Vec<String> = if wait {
+                report
+                    .still_open
+                    .iter()
+                    .filter(|id| {
+                        till.payment(id)
+                            .map(|p| !p.state.is_final())
+                            .unwrap_or(true)
+                    })
+                    .cloned()
+                    .collect()
+            } else {
+                report.still_open.clone()
+            };
+            for id in report.now_final.iter().chain(report.still_open.iter()) {
+                if let Ok(p) = till.payment(id) {
+                    out.either(
+                        &json!({"event": "payment", "payment_id": p.payment_id, "type": p.kind, "state": p.state, "status": p.gateway_status, "amount": p.amount}),
+                        format!("{} {:<7} {:<8} {}", p.payment_id, p.kind.as_str(), p.state.as_str(), p.gateway_status.unwrap_or_default()),
+                    );
+                }
+            }
+            for (id, code, message) in &report.problems {
+                out.either(&json!({"event": "problem", "payment_id": id, "code": code, "message": message}), format!("problem with {id}: {message}"));
+            }
+            out.either(
+                &json!({"event": "recovered", "checked": report.checked, "still_open": still_open.len()}),
+                format!("Checked {} open payments; {} still open.", report.checked, still_open.len()),
+            );
+            Ok(OK)
+        }
+        Command::Timeline { payment_id } => {
+            let p = till.payment(&payment_id)?;
+            let t = till.payment_timeline(&payment_id)?;
+            out.either(
+                &tagged("payment", &p),
+                format!(
+                    "{} {} {} {}",
+                    p.payment_id,
+                    p.kind.as_str(),
+                    som(p.amount),
+                    p.state.as_str()
+                ),
+            );
+            for m in &t {
+                out.either(
+                    &tagged("message", m),
+                    format!(
+                        "{} {:<8} sig={:<8} status={:<26} {}{}",
+                        till::time::local_text(m.received_at),
+                        serde_json::to_value(m.source)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default(),
+                        serde_json::to_value(m.signature)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default(),
+                        m.status.as_deref().unwrap_or("-"),
+                        if m.applied { "applied" } else { "not applied" },
+                        m.flag
+                            .as_deref()
+                            .map(|f| format!(" ({f})"))
+                            .unwrap_or_default()
+                    ),
+                );
+            }
+            Ok(OK)
+        }
+        Command::Config {
+            action: ConfigCmd::Show,
+        } => {
+            for (k, v) in till.settings() {
+                out.either(
+                    &json!({"event": "setting", "key": k, "value": v}),
+                    format!("{k} = {v}"),
+                );
+            }
+            let configured = till.secret_configured()?;
+            out.either(&json!({"event": "setting", "key": "secret", "value": if configured { "configured" } else { "not configured" }}), format!("secret = {}", if configured { "configured" } else { "not configured" }));
+            Ok(OK)
+        }
+        Command::Config {
+            action: ConfigCmd::Set { key, value },
+        } => {
+            till.set_setting(&key, &value, "operator")?;
+            out.either(
+                &json!({"event": "setting_changed", "key": key, "value": value}),
+                format!("{key} = {value}"),
+            );
+            Ok(OK)
+        }
+        Command::Listen => {
+            let listener = till.start_listener().await?;
+            out.either(
+                &json!({"event": "listening", "addr": listener.addr.to_string()}),
+                format!("Listening for callbacks on {}", listener.addr),
+            );
+            let _ = till.resume_all()?;
+            let _ = tokio::signal::ctrl_c().await;
+            listener.stop().await;
+            Ok(OK)
+        }
+    }
+}
+
+/// Starts the callback listener when the config enables it; polling works without it, so a
+/// failure only warns.
+async fn start_listener_if_enabled(till: &Till) -> Option<till::listener::ListenerHandle> {
+    if !till.config().callback.enabled {
+        return None;
+    }
+    match till.start_listener().await {
+        Ok(h) => Some(h),
+        Err(e) => {
+            eprintln!("warning: {e}; following by status polling only");
+            None
+        }
+    }
+}
+
+fn user(till: &Till, out: Out, action: UserCmd) -> Result<i32, TillError> {
+    match action {
+        UserCmd::Add { name, role } => {
+            let pin = read_stdin_line()?;
+            let u = till.add_user(&name, Role::parse(&role)?, &pin, "operator")?;
+            out.either(
+                &tagged("user_added", &u),
+                format!("{} added as {}", u.name, u.role.as_str()),
+            );
+        }
+        UserCmd::List => {
+            for u in till.users()? {
+                out.either(
+                    &tagged("user", &u),
+                    format!("{:>4}  {:<24} {}", u.id, u.name, u.role.as_str()),
+                );
+            }
+        }
+    }
+    Ok(OK)
+}
+
+fn history_filter(a: &HistoryArgs) -> Result<HistoryFilter, TillError> {
+    let bad = |m: String| TillError::Config(m);
+    let day =
+        |s: &Option<String>, name: &str| -> Result<Option<till::time::NaiveDate>, TillError> {
+            match s {
+                None => Ok(None),
+                Some(t) => till::time::parse_date(t).map(Some).ok_or_else(|| {
+                    bad(format!(
+                        "--{name} must be a date like 2026-11-27, not {t:?}"
+                    ))
+                }),
+            }
+        };
+    let from = day(&a.from, "from")?.map(till::time::local_day_start);
+    let to = day(&a.to, "to")?.map(|d| till::time::local_day_start(d.succ_opt().unwrap_or(d)));
+    let state = match &a.status {
+        None => None,
+        Some(s) => Some(State::parse(s).ok_or_else(|| bad(format!("--status must be one of created, sending, accepted, pending, success, failed; not {s:?}")))?),
+    };
+    let kind = match &a.kind {
+        None => None,
+        Some(s) => Some(
+            Kind::parse(s)
+                .ok_or_else(|| bad(format!("--type must be sale or payout, not {s:?}")))?,
+        ),
+    };
+    let exact = a.amount.as_deref().map(amount).transpose()?;
+    Ok(HistoryFilter {
+        from_ms: from,
+        to_ms: to,
+        state,
+        kind,
+        amount_min: exact.or(a.min_amount.as_deref().map(amount).transpose()?),
+        amount_max: exact.or(a.max_amount.as_deref().map(amount).transpose()?),
+        text: a.text.clone(),
+    })
+}
+
+fn history(till: &Till, out: Out, a: HistoryArgs) -> Result<i32, TillError> {
+    let filter = history_filter(&a)?;
+    if a.csv {
+        let stdout = std::io::stdout();
+        let n = till.export_csv(stdout.lock(), &filter, |_| {})?;
+        eprintln!("{n} rows exported");
+        return Ok(OK);
+    }
+    let page = till.history(&filter, None, a.limit)?;
+    if out.json {
+        for r in &page.rows {
+            out.json_line(&tagged("payment", r));
+        }
+        return Ok(OK);
+    }
+    out.text(format!(
+        "{:<19}  {:<26} {:<6} {:>20}  {:<8} {:<24} card",
+        "created", "payment_id", "type", "amount", "state", "status"
+    ));
+    for r in &page.rows {
+        out.text(format!(
+            "{:<19}  {:<26} {:<6} {:>20}  {:<8} {:<24} {}{}",
+            till::time::local_text(r.created_at),
+            r.payment_id,
+            r.kind.as_str(),
+            som(r.amount),
+            r.state.as_str(),
+            r.gateway_status.as_deref().unwrap_or("-"),
+            r.masked_card.as_deref().unwrap_or(""),
+            if r.flagged { "  (!)" } else { "" }
+        ));
+    }
+    if page.next.is_some() {
+        out.text(format!(
+            "... more rows: narrow the filters or raise --limit ({})",
+            a.limit
+        ));
+    }
+    Ok(OK)
+}
+
+async fn payout(till: &Till, out: Out, action: PayoutCmd) -> Result<i32, TillError> {
+    match action {
+        PayoutCmd::Request {
+            card,
+            amount: a,
+            reason,
+            sale,
+            user,
+        } => {
+            let amount = amount(&a)?;
+            let requester = match &user {
+                Some(name) => Some(till.verify_pin(name, &read_stdin_line()?)?),
+                None => None,
+            };
+            let name = requester
+                .as_ref()
+                .map(|u| u.name.clone())
+                .unwrap_or_else(|| "operator".into());
+            let req = till.request_payout(
+                &PayoutInput {
+                    card_id: card,
+                    amount,
+                    reason,
+                    sale_payment_id: sale,
+                },
+                requester.as_ref(),
+                &name,
+            )?;
+            out.either(
+                &tagged("payout_requested", &req),
+                format!("Payout request {} for {} to {} is waiting for a manager: `cashier payout approve {} --user NAME`", req.id, som(req.amount), req.masked_card, req.id),
+            );
+            Ok(OK)
+        }
+        PayoutCmd::Approve { id, user } => {
+            let pin = read_stdin_line()?;
+            let _listener = start_listener_if_enabled(till).await;
+            let handle = till.approve_payout(id, &user, &pin).await?;
+            out.either(
+                &json!({"event": "payout_approved", "request_id": id, "payment_id": handle.payment_id}),
+                format!("Approved; payout {} is being sent.", handle.payment_id),
+            );
+            Ok(follow_in_terminal(till, &out, handle, false).await)
+        }
+        PayoutCmd::List => {
+            for r in till.payout_requests(200)? {
+                out.either(
+                    &tagged("payout_request", &r),
+                    format!(
+                        "{:>4}  {:<9} {:>18}  {:<18} by {:<12} {}{}",
+                        r.id,
+                        r.status.as_str(),
+                        som(r.amount),
+                        r.masked_card,
+                        r.requested_name,
+                        r.reason,
+                        r.payment_id
+                            .as_deref()
+                            .map(|p| format!(
+                                "  -> {p} ({})",
+                                r.payment_state.as_deref().unwrap_or("?")
+                            ))
+                            .unwrap_or_default()
+                    ),
+                );
+            }
+            Ok(OK)
+        }
+    }
+}

@@ -1,0 +1,451 @@
+//! The till's configuration: one TOML file in the data folder. Every default lives in
+//! [`defaults`]; nothing secret is ever written here (the API secret and the card vault key
+//! live in the OS keyring).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use ecommpay::{ProjectId, Tiyin};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, TillError};
+
+/// Default values, in one place.
+pub mod defaults {
+    /// ECommPay's production Gate.
+    pub const GATEWAY_URL: &str = ecommpay::gate::PRODUCTION_BASE_URL;
+    pub const LANGUAGE: &str = "uz";
+    /// The config file's name inside the data folder.
+    pub const CONFIG_FILE: &str = "config.toml";
+    /// The database file's name inside the data folder.
+    pub const DB_FILE: &str = "till.sqlite3";
+    /// The environment variable that overrides the data folder (tests, several tills).
+    pub const DATA_DIR_ENV: &str = "CASHIER_DATA_DIR";
+    /// Sent as `customer.ip_address`: the gateway requires one and a till has no customer IP.
+    pub const CUSTOMER_IP: &str = "127.0.0.1";
+    /// The largest single sale, in tiyin (100 000 000 so'm): a typo guard, not a business rule.
+    pub const SALE_MAX_TIYIN: i64 = 10_000_000_000;
+    /// The largest single payout, in tiyin (5 000 000 so'm).
+    pub const PAYOUT_MAX_TIYIN: i64 = 500_000_000;
+    /// The most that may be paid out per calendar day (local time), in tiyin (20 000 000 so'm).
+    pub const DAILY_PAYOUT_MAX_TIYIN: i64 = 2_000_000_000;
+    /// The gateway asks not to query a payment's status earlier than 10 s after the request.
+    pub const FIRST_POLL_MS: u64 = 10_000;
+    /// Each wait between polls is this much longer than the previous (in percent).
+    pub const POLL_BACKOFF_PERCENT: u64 = 150;
+    /// The longest wait between two polls of a sale (a customer is standing at the till).
+    pub const SALE_POLL_MAX_MS: u64 = 15_000;
+    /// The longest wait between two polls of a payout (seed: base time 20 minutes).
+    pub const PAYOUT_POLL_MAX_MS: u64 = 300_000;
+    /// How long a sale is actively followed (the gateway expires a waiting sale by itself).
+    pub const SALE_FOLLOW_MS: u64 = 30 * 60 * 1000;
+    /// How long a payout is followed (seed: the limit is 24 hours, then the gateway declines).
+    pub const PAYOUT_FOLLOW_MS: u64 = 25 * 60 * 60 * 1000;
+    /// How long a payout request waits for a manager's approval.
+    pub const PAYOUT_REQUEST_TTL_MS: u64 = 24 * 60 * 60 * 1000;
+    pub const HTTP_CONNECT_MS: u64 = 5_000;
+    pub const HTTP_READ_MS: u64 = 20_000;
+    /// Wrong PINs in a row before an account locks.
+    pub const PIN_MAX_ATTEMPTS: u32 = 5;
+    pub const PIN_LOCKOUT_MS: u64 = 15 * 60 * 1000;
+    /// The callback listener's path and body limit.
+    pub const CALLBACK_PATH: &str = "/ecommpay/callback";
+    pub const CALLBACK_BODY_LIMIT: usize = 64 * 1024;
+}
+
+/// Money limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    pub sale_max_tiyin: i64,
+    pub payout_max_tiyin: i64,
+    pub daily_payout_max_tiyin: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            sale_max_tiyin: defaults::SALE_MAX_TIYIN,
+            payout_max_tiyin: defaults::PAYOUT_MAX_TIYIN,
+            daily_payout_max_tiyin: defaults::DAILY_PAYOUT_MAX_TIYIN,
+        }
+    }
+}
+
+/// Timings. The defaults follow the gateway's rules; tests against the sandbox shorten them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Timing {
+    pub first_poll_ms: u64,
+    pub poll_backoff_percent: u64,
+    pub sale_poll_max_ms: u64,
+    pub payout_poll_max_ms: u64,
+    pub sale_follow_ms: u64,
+    pub payout_follow_ms: u64,
+    pub payout_request_ttl_ms: u64,
+    pub http_connect_ms: u64,
+    pub http_read_ms: u64,
+    pub pin_max_attempts: u32,
+    pub pin_lockout_ms: u64,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            first_poll_ms: defaults::FIRST_POLL_MS,
+            poll_backoff_percent: defaults::POLL_BACKOFF_PERCENT,
+            sale_poll_max_ms: defaults::SALE_POLL_MAX_MS,
+            payout_poll_max_ms: defaults::PAYOUT_POLL_MAX_MS,
+            sale_follow_ms: defaults::SALE_FOLLOW_MS,
+            payout_follow_ms: defaults::PAYOUT_FOLLOW_MS,
+            payout_request_ttl_ms: defaults::PAYOUT_REQUEST_TTL_MS,
+            http_connect_ms: defaults::HTTP_CONNECT_MS,
+            http_read_ms: defaults::HTTP_READ_MS,
+            pin_max_attempts: defaults::PIN_MAX_ATTEMPTS,
+            pin_lockout_ms: defaults::PIN_LOCKOUT_MS,
+        }
+    }
+}
+
+/// The optional callback listener (off unless this section is present and `enabled`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CallbackListener {
+    pub enabled: bool,
+    /// Where to listen, e.g. `0.0.0.0:8088`.
+    pub listen: String,
+    /// The path callbacks are posted to.
+    pub path: String,
+    /// The public URL the gateway reaches us at (sent as `general.merchant_callback_url`);
+    /// none when the project's callback URL is configured in the gateway's back office.
+    pub public_url: Option<String>,
+    pub body_limit_bytes: usize,
+}
+
+impl Default for CallbackListener {
+    fn default() -> Self {
+        CallbackListener {
+            enabled: false,
+            listen: "127.0.0.1:8088".into(),
+            path: defaults::CALLBACK_PATH.into(),
+            public_url: None,
+            body_limit_bytes: defaults::CALLBACK_BODY_LIMIT,
+        }
+    }
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub project_id: u64,
+    pub gateway_url: String,
+    /// A short prefix that makes `payment_id`s unique across the shop's tills.
+    pub till_code: String,
+    pub language: String,
+    pub customer_ip: String,
+    pub limits: Limits,
+    pub timing: Timing,
+    pub callback: CallbackListener,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            project_id: 0,
+            gateway_url: defaults::GATEWAY_URL.into(),
+            till_code: String::new(),
+            language: defaults::LANGUAGE.into(),
+            customer_ip: defaults::CUSTOMER_IP.into(),
+            limits: Limits::default(),
+            timing: Timing::default(),
+            callback: CallbackListener::default(),
+        }
+    }
+}
+
+fn ms(v: u64) -> Duration {
+    Duration::from_millis(v)
+}
+
+impl Config {
+    /// Checks every field; the message names the field.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(TillError::Config(m));
+        if ProjectId::new(self.project_id).is_err() {
+            return bad("project_id must be a positive number".into());
+        }
+        let url = self.gateway_url.trim();
+        if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() < 10 {
+            return bad(format!(
+                "gateway_url must be an http(s) URL, not {:?}",
+                self.gateway_url
+            ));
+        }
+        validate_till_code(&self.till_code)?;
+        if !matches!(self.language.as_str(), "uz" | "ru" | "en") {
+            return bad(format!(
+                "language must be uz, ru or en, not {:?}",
+                self.language
+            ));
+        }
+        if self.customer_ip.parse::<std::net::IpAddr>().is_err() {
+            return bad(format!(
+                "customer_ip must be an IP address, not {:?}",
+                self.customer_ip
+            ));
+        }
+        for (name, v) in [
+            ("limits.sale_max_tiyin", self.limits.sale_max_tiyin),
+            ("limits.payout_max_tiyin", self.limits.payout_max_tiyin),
+            (
+                "limits.daily_payout_max_tiyin",
+                self.limits.daily_payout_max_tiyin,
+            ),
+        ] {
+            if Tiyin::positive(v).is_err() {
+                return bad(format!("{name} must be a positive amount in tiyin"));
+            }
+        }
+        let t = &self.timing;
+        if t.poll_backoff_percent < 100 {
+            return bad("timing.poll_backoff_percent must be at least 100".into());
+        }
+        if t.first_poll_ms == 0 || t.sale_poll_max_ms == 0 || t.payout_poll_max_ms == 0 {
+            return bad("poll intervals must be positive".into());
+        }
+        if t.pin_max_attempts == 0 {
+            return bad("timing.pin_max_attempts must be at least 1".into());
+        }
+        if self.callback.enabled {
+            if self
+                .callback
+                .listen
+                .parse::<std::net::SocketAddr>()
+                .is_err()
+            {
+                return bad(format!(
+                    "callback.listen must be an address like 0.0.0.0:8088, not {:?}",
+                    self.callback.listen
+                ));
+            }
+            if !self.callback.path.starts_with('/') {
+                return bad("callback.path must start with /".into());
+            }
+            if let Some(u) = &self.callback.public_url {
+                if !(u.starts_with("https://") || u.starts_with("http://")) {
+                    return bad("callback.public_url must be an http(s) URL".into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn project(&self) -> ProjectId {
+        ProjectId::new(self.project_id).expect("validated")
+    }
+
+    pub fn first_poll(&self) -> Duration {
+        ms(self.timing.first_poll_ms)
+    }
+
+    /// The path of the config file in `data_dir`.
+    pub fn path(data_dir: &Path) -> PathBuf {
+        data_dir.join(defaults::CONFIG_FILE)
+    }
+
+    /// Loads and validates the config of `data_dir`.
+    pub fn load(data_dir: &Path) -> Result<Config> {
+        let path = Config::path(data_dir);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(TillError::NotInitialised(data_dir.to_owned()))
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let cfg: Config = toml::from_str(&text)
+            .map_err(|e| TillError::Config(format!("{}: {e}", path.display())))?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// Validates and writes the config atomically (temp file + rename), so a crash never
+    /// leaves half a file.
+    pub fn save(&self, data_dir: &Path) -> Result<()> {
+        self.validate()?;
+        let text = toml::to_string_pretty(self).map_err(|e| TillError::Config(e.to_string()))?;
+        let path = Config::path(data_dir);
+        let tmp = path.with_extension("toml.tmp");
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(&tmp, &path)?;
+        Ok(())
+    }
+
+    /// The config as flat `key = value` pairs (dotted keys), for settings screens and
+    /// `cashier config show`.
+    pub fn to_pairs(&self) -> Vec<(String, String)> {
+        let value = toml::Value::try_from(self).expect("config serialises");
+        let mut out = Vec::new();
+        flatten("", &value, &mut out);
+        out
+    }
+
+    /// Sets one dotted key (e.g. `timing.first_poll_ms`) from text; the result must validate.
+    pub fn set(&mut self, key: &str, text: &str) -> Result<()> {
+        let mut value = toml::Value::try_from(&*self).expect("config serialises");
+        let parts: Vec<&str> = key.split('.').collect();
+        let mut slot = &mut value;
+        for (i, part) in parts.iter().enumerate() {
+            let table = slot
+                .as_table_mut()
+                .ok_or_else(|| TillError::Config(format!("unknown setting {key:?}")))?;
+            if i + 1 == parts.len() {
+                let old = table.get(*part);
+                let new = parse_like(old, text).ok_or_else(|| {
+                    TillError::Config(format!("{key}: {text:?} is not a valid value"))
+                })?;
+                if old.is_none() && !is_optional_key(key) {
+                    return Err(TillError::Config(format!("unknown setting {key:?}")));
+                }
+                table.insert((*part).to_owned(), new);
+                break;
+            }
+            slot = table
+                .get_mut(*part)
+                .ok_or_else(|| TillError::Config(format!("unknown setting {key:?}")))?;
+        }
+        let cfg: Config = value
+            .try_into()
+            .map_err(|e: toml::de::Error| TillError::Config(format!("{key}: {e}")))?;
+        cfg.validate()?;
+        *self = cfg;
+        Ok(())
+    }
+}
+
+fn is_optional_key(key: &str) -> bool {
+    key == "callback.public_url"
+}
+
+fn parse_like(old: Option<&toml::Value>, text: &str) -> Option<toml::Value> {
+    Some(match old {
+        Some(toml::Value::Integer(_)) => toml::Value::Integer(text.trim().parse().ok()?),
+        Some(toml::Value::Boolean(_)) => toml::Value::Boolean(text.trim().parse().ok()?),
+        _ => toml::Value::String(text.to_owned()),
+    })
+}
+
+fn flatten(prefix: &str, v: &toml::Value, out: &mut Vec<(String, String)>) {
+    match v {
+        toml::Value::Table(t) => {
+            for (k, child) in t {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, child, out);
+            }
+        }
+        toml::Value::String(s) => out.push((prefix.to_owned(), s.clone())),
+        other => out.push((prefix.to_owned(), other.to_string())),
+    }
+}
+
+/// A till code: 1 to 8 characters, upper-case letters and digits (it starts every payment id).
+pub fn validate_till_code(code: &str) -> Result<()> {
+    if code.is_empty()
+        || code.len() > 8
+        || !code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        return Err(TillError::Config(format!(
+            "till_code must be 1 to 8 upper-case letters or digits, not {code:?}"
+        )));
+    }
+    Ok(())
+}
+
+/// The data folder: `--data-dir`, else `CASHIER_DATA_DIR`, else the platform's config dir
+/// (a separate one for debug builds, so a developer's build never touches a shop's data).
+pub fn resolve_data_dir(explicit: Option<&Path>) -> Result<PathBuf> {
+    if let Some(p) = explicit {
+        return Ok(p.to_owned());
+    }
+    if let Some(p) = std::env::var_os(defaults::DATA_DIR_ENV).filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    let base = dirs::config_dir().ok_or_else(|| TillError::DataDir {
+        path: PathBuf::new(),
+        detail: "the platform has no config folder; pass --data-dir".into(),
+    })?;
+    let name = if cfg!(debug_assertions) {
+        "uz.cashier.till-debug"
+    } else {
+        "uz.cashier.till"
+    };
+    Ok(base.join(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> Config {
+        Config {
+            project_id: 42,
+            gateway_url: "http://127.0.0.1:9".into(),
+            till_code: "T1".into(),
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn roundtrip_and_validation() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            Config::load(dir.path()),
+            Err(TillError::NotInitialised(_))
+        ));
+        good().save(dir.path()).unwrap();
+        assert_eq!(Config::load(dir.path()).unwrap(), good());
+        let mut c = good();
+        c.till_code = "t-1".into();
+        assert_eq!(c.validate().unwrap_err().code(), "config_invalid");
+        let mut c = good();
+        c.project_id = 0;
+        assert!(c.validate().is_err());
+        let mut c = good();
+        c.gateway_url = "ftp://x.example".into();
+        assert!(c.validate().is_err());
+    }
+
+    #[test]
+    fn set_by_dotted_key() {
+        let mut c = good();
+        c.set("timing.first_poll_ms", "250").unwrap();
+        assert_eq!(c.timing.first_poll_ms, 250);
+        c.set("callback.enabled", "true").unwrap();
+        c.set("callback.public_url", "http://127.0.0.1:1/cb")
+            .unwrap();
+        assert_eq!(
+            c.callback.public_url.as_deref(),
+            Some("http://127.0.0.1:1/cb")
+        );
+        assert!(c.set("timing.nope", "1").is_err());
+        assert!(c.set("timing.first_poll_ms", "soon").is_err());
+        assert!(c.set("till_code", "lower").is_err());
+        assert_eq!(c.till_code, "T1", "a refused set changes nothing");
+        assert!(c
+            .to_pairs()
+            .contains(&("timing.first_poll_ms".into(), "250".into())));
+    }
+
+    #[test]
+    fn data_dir_precedence() {
+        let p = Path::new("/tmp/x");
+        assert_eq!(resolve_data_dir(Some(p)).unwrap(), p);
+    }
+}

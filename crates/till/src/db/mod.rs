@@ -1,0 +1,148 @@
+//! SQLite: opening (WAL, foreign keys, full sync), migrations, and the repositories.
+
+pub mod audit;
+pub mod cards;
+pub mod history;
+pub mod messages;
+pub mod payments;
+pub mod payouts;
+pub mod schema;
+pub mod users;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::error::{Result, TillError};
+
+/// Milliseconds since the Unix epoch: every time column.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// One connection to the till's database.
+pub struct Db {
+    pub(crate) conn: Connection,
+}
+
+impl Db {
+    /// Opens (creating if needed) and migrates the database at `path`.
+    pub fn open(path: &Path) -> Result<Db> {
+        let conn = Connection::open(path)?;
+        Self::setup(conn)
+    }
+
+    /// An in-memory database (unit tests).
+    pub fn open_in_memory() -> Result<Db> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(conn: Connection) -> Result<Db> {
+        // Another process (a second `cashier` command, the desktop app) may hold a write lock
+        // for a moment: wait rather than fail.
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // FULL: a payment row must survive a power cut once the request it describes is sent.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut db = Db { conn };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    /// Runs the migrations not yet applied, each in its own transaction.
+    fn migrate(&mut self) -> Result<()> {
+        let known = schema::MIGRATIONS.len() as i64;
+        let current: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if current > known {
+            return Err(TillError::SchemaTooNew {
+                found: current,
+                known,
+            });
+        }
+        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    pub fn meta_get(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn meta_set(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// The raw connection, for the benchmark and for tests that tamper on purpose.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_once_and_sets_pragmas() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.sqlite3");
+        let db = Db::open(&path).unwrap();
+        assert_eq!(
+            db.schema_version().unwrap(),
+            schema::MIGRATIONS.len() as i64
+        );
+        let mode: String = db
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = db
+            .conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        drop(db);
+        // Re-opening runs nothing again.
+        let db = Db::open(&path).unwrap();
+        db.meta_set("k", "v").unwrap();
+        assert_eq!(db.meta_get("k").unwrap().as_deref(), Some("v"));
+        // STRICT: a float into an INTEGER money column is refused.
+        let err = db.conn.execute(
+            "INSERT INTO cards(fingerprint, token_enc, masked, customer_id, first_payment_id, first_used_at, last_used_at) VALUES ('f', x'00', 'm', 'c', 'p', 1.5, 1)",
+            [],
+        );
+        assert!(err.is_err());
+    }
+
+    #[test]
+    fn refuses_a_newer_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.sqlite3");
+        let db = Db::open(&path).unwrap();
+        db.conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(db);
+        assert_eq!(Db::open(&path).err().unwrap().code(), "schema_too_new");
+    }
+}

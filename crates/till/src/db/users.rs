@@ -1,0 +1,303 @@
+//! Users (cashier or manager) and their PINs: Argon2id with a per-user salt and a pepper
+//! derived from the keyring's data key (a copy of the database alone cannot be brute-forced),
+//! and a lock-out after repeated wrong PINs (a 4-digit PIN is only safe behind one).
+
+use argon2::password_hash::SaltString;
+use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
+use chacha20poly1305::aead::OsRng;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use serde_json::json;
+
+use super::{audit, now_ms};
+use crate::error::{Result, TillError};
+
+/// What a user may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Cashier,
+    Manager,
+}
+
+impl Role {
+    pub fn parse(s: &str) -> Result<Role> {
+        match s {
+            "cashier" => Ok(Role::Cashier),
+            "manager" => Ok(Role::Manager),
+            other => Err(TillError::BadRole(other.to_owned())),
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Cashier => "cashier",
+            Role::Manager => "manager",
+        }
+    }
+}
+
+/// A user as the app shows it (never the PIN hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+}
+
+/// Lock-out rules.
+#[derive(Debug, Clone, Copy)]
+pub struct PinPolicy {
+    pub max_attempts: u32,
+    pub lockout_ms: i64,
+}
+
+// Memory 8 MiB, 2 passes: a sign-in at a till must feel instant even on an old PC; the
+// lock-out and the keyring pepper do the heavy lifting against guessing. The parameters are
+// stored in each hash, so raising them later keeps old hashes valid.
+fn hasher(pepper: &[u8]) -> Result<Argon2<'_>> {
+    let params = Params::new(8 * 1024, 2, 1, None).expect("constant params are valid");
+    Argon2::new_with_secret(pepper, Algorithm::Argon2id, Version::V0x13, params)
+        .map_err(|e| TillError::Config(format!("argon2: {e}")))
+}
+
+pub fn validate_pin(pin: &str) -> Result<()> {
+    if (4..=12).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(TillError::BadPin)
+    }
+}
+
+pub fn validate_name(name: &str) -> Result<()> {
+    let n = name.chars().count();
+    if n == 0 || n > 64 || name.trim() != name || name.chars().any(char::is_control) {
+        return Err(TillError::BadName);
+    }
+    Ok(())
+}
+
+fn hash_pin(pin: &str, pepper: &[u8]) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(hasher(pepper)?
+        .hash_password(pin.as_bytes(), &salt)
+        .map_err(|e| TillError::Config(format!("argon2: {e}")))?
+        .to_string())
+}
+
+fn pin_matches(pin: &str, stored: &str, pepper: &[u8]) -> Result<bool> {
+    let parsed = PasswordHash::new(stored)
+        .map_err(|e| TillError::Config(format!("stored PIN hash: {e}")))?;
+    Ok(hasher(pepper)?
+        .verify_password(pin.as_bytes(), &parsed)
+        .is_ok())
+}
+
+pub fn add(
+    conn: &Connection,
+    name: &str,
+    role: Role,
+    pin: &str,
+    pepper: &[u8],
+    actor: &str,
+) -> Result<User> {
+    validate_name(name)?;
+    validate_pin(pin)?;
+    let hash = hash_pin(pin, pepper)?;
+    let tx = conn.unchecked_transaction()?;
+    let exists: bool = tx
+        .query_row("SELECT 1 FROM users WHERE name = ?1", [name], |_| Ok(()))
+        .optional()?
+        .is_some();
+    if exists {
+        return Err(TillError::UserExists(name.to_owned()));
+    }
+    tx.execute(
+        "INSERT INTO users(name, role, pin_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![name, role.as_str(), hash, now_ms()],
+    )?;
+    let id = tx.last_insert_rowid();
+    audit::append(
+        &tx,
+        actor,
+        "user_added",
+        name,
+        &json!({"role": role.as_str()}),
+    )?;
+    tx.commit()?;
+    Ok(User {
+        id,
+        name: name.to_owned(),
+        role,
+    })
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<User>> {
+    let mut stmt = conn.prepare("SELECT id, name, role FROM users ORDER BY name")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, name, role) = row?;
+        out.push(User {
+            id,
+            name,
+            role: Role::parse(&role)?,
+        });
+    }
+    Ok(out)
+}
+
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+}
+
+/// Checks a PIN. Wrong PINs count towards the lock-out; a right one resets the count.
+/// An unknown name costs the same work and says the same thing as a wrong PIN.
+pub fn verify_pin(
+    conn: &Connection,
+    name: &str,
+    pin: &str,
+    pepper: &[u8],
+    policy: PinPolicy,
+) -> Result<User> {
+    let now = now_ms();
+    let row: Option<(i64, String, String, u32, Option<i64>)> = conn
+        .query_row(
+            "SELECT id, role, pin_hash, failed_attempts, locked_until FROM users WHERE name = ?1",
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    let Some((id, role, stored, failed, locked_until)) = row else {
+        // Same cost as a real check, so timing does not tell which names exist.
+        let _ = hash_pin(pin, pepper);
+        return Err(TillError::WrongPin {
+            attempts_left: policy.max_attempts,
+        });
+    };
+    if let Some(until) = locked_until.filter(|u| *u > now) {
+        return Err(TillError::Locked {
+            until: crate::time::local_text(until),
+        });
+    }
+    if pin_matches(pin, &stored, pepper)? {
+        conn.execute(
+            "UPDATE users SET failed_attempts = 0, locked_until = NULL, last_sign_in = ?2 WHERE id = ?1",
+            params![id, now],
+        )?;
+        return Ok(User {
+            id,
+            name: name.to_owned(),
+            role: Role::parse(&role)?,
+        });
+    }
+    let failed = failed + 1;
+    let tx = conn.unchecked_transaction()?;
+    let result = if failed >= policy.max_attempts {
+        let until = now + policy.lockout_ms;
+        tx.execute(
+            "UPDATE users SET failed_attempts = 0, locked_until = ?2 WHERE id = ?1",
+            params![id, until],
+        )?;
+        audit::append(&tx, name, "user_locked", name, &json!({"until": until}))?;
+        TillError::Locked {
+            until: crate::time::local_text(until),
+        }
+    } else {
+        tx.execute(
+            "UPDATE users SET failed_attempts = ?2 WHERE id = ?1",
+            params![id, failed],
+        )?;
+        audit::append(&tx, name, "wrong_pin", name, &json!({"failed": failed}))?;
+        TillError::WrongPin {
+            attempts_left: policy.max_attempts - failed,
+        }
+    };
+    tx.commit()?;
+    Err(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+
+    const PEPPER: &[u8] = b"pepper-for-tests-32-bytes-long!!";
+
+    fn policy() -> PinPolicy {
+        PinPolicy {
+            max_attempts: 3,
+            lockout_ms: 60_000,
+        }
+    }
+
+    #[test]
+    fn add_verify_and_lock_out() {
+        let db = Db::open_in_memory().unwrap();
+        let u = add(&db.conn, "Dilnoza", Role::Manager, "4321", PEPPER, "setup").unwrap();
+        assert_eq!(u.role, Role::Manager);
+        let stored: String = db
+            .conn
+            .query_row("SELECT pin_hash FROM users", [], |r| r.get(0))
+            .unwrap();
+        assert!(stored.starts_with("$argon2id$") && !stored.contains("4321"));
+        assert_eq!(
+            add(&db.conn, "Dilnoza", Role::Cashier, "1111", PEPPER, "setup")
+                .unwrap_err()
+                .code(),
+            "user_exists"
+        );
+        assert_eq!(
+            verify_pin(&db.conn, "Dilnoza", "4321", PEPPER, policy()).unwrap(),
+            u
+        );
+        // The pepper matters: the same PIN with another pepper fails.
+        assert_eq!(
+            verify_pin(&db.conn, "Dilnoza", "4321", b"other", policy())
+                .unwrap_err()
+                .code(),
+            "wrong_pin"
+        );
+        assert!(matches!(
+            verify_pin(&db.conn, "Dilnoza", "0000", PEPPER, policy()),
+            Err(TillError::WrongPin { attempts_left: 1 })
+        ));
+        assert_eq!(
+            verify_pin(&db.conn, "Dilnoza", "0000", PEPPER, policy())
+                .unwrap_err()
+                .code(),
+            "locked"
+        );
+        // Locked: even the right PIN is refused now.
+        assert_eq!(
+            verify_pin(&db.conn, "Dilnoza", "4321", PEPPER, policy())
+                .unwrap_err()
+                .code(),
+            "locked"
+        );
+        assert_eq!(
+            verify_pin(&db.conn, "nobody", "4321", PEPPER, policy())
+                .unwrap_err()
+                .code(),
+            "wrong_pin"
+        );
+        assert!(audit::verify(&db.conn).unwrap() >= 3);
+    }
+
+    #[test]
+    fn input_rules() {
+        assert!(validate_pin("123").is_err());
+        assert!(validate_pin("12a4").is_err());
+        assert!(validate_pin("1234567890123").is_err());
+        assert!(validate_pin("123456").is_ok());
+        assert!(validate_name("").is_err());
+        assert!(validate_name(" a").is_err());
+        assert!(validate_name("Aziz").is_ok());
+        assert!(Role::parse("boss").is_err());
+    }
+}

@@ -1,0 +1,148 @@
+//! The payment engines: applying gateway messages (forward-only), sending, following by
+//! status, sales, payouts, and recovery after a restart.
+
+pub mod apply;
+pub mod follow;
+pub mod payout;
+pub mod recovery;
+pub mod sale;
+pub mod send;
+
+use std::sync::Arc;
+
+use chacha20poly1305::aead::rand_core::RngCore;
+use chacha20poly1305::aead::OsRng;
+use serde_json::json;
+use tokio::sync::broadcast;
+use tokio::task::JoinHandle;
+
+use crate::core::Core;
+use crate::db::audit;
+use crate::db::payments::{self, Payment, State};
+use crate::error::{gateway_code, Result};
+use crate::events::TillEvent;
+use send::Sent;
+
+/// A new `payment_id`: till code, local date and time, and 24 random bits, e.g.
+/// `T1-261127-183005-a3f9c1`. Unique across the shop's tills (the till code), across
+/// restarts and reinstalls (time and randomness), and within the gateway's alphabet.
+pub fn new_payment_id(till_code: &str, letter: char) -> String {
+    let now = chrono::Local::now();
+    let mut r = [0u8; 3];
+    OsRng.fill_bytes(&mut r);
+    format!(
+        "{till_code}-{letter}{}-{:02x}{:02x}{:02x}",
+        now.format("%y%m%d-%H%M%S"),
+        r[0],
+        r[1],
+        r[2]
+    )
+}
+
+/// A running sale or payout: its id, the events from the moment it was written, and the task
+/// that drives it to the end.
+pub struct PaymentHandle {
+    pub payment_id: String,
+    pub events: broadcast::Receiver<TillEvent>,
+    pub task: JoinHandle<Result<Payment>>,
+}
+
+impl PaymentHandle {
+    /// Waits for the driving task (final, or open when the follow limit passed).
+    pub async fn wait(self) -> Result<Payment> {
+        match self.task.await {
+            Ok(r) => r,
+            Err(e) => Err(crate::TillError::Listener(format!(
+                "the payment task stopped: {e}"
+            ))),
+        }
+    }
+}
+
+impl Core {
+    /// Sends a written payment for the first time, then follows it.
+    pub(crate) async fn drive(self: Arc<Self>, row: i64) -> Result<Payment> {
+        let p = payments::by_row(&self.db().conn, row)?;
+        if p.state == State::Created {
+            if let Sent::Unsent(e) = self.send(&p).await? {
+                if p.kind == payments::Kind::Sale {
+                    // Nothing reached the gateway: the sale ends here and the cashier can
+                    // try again (a new sale, a new payment_id).
+                    self.fail_unsent(&p, gateway_code(&e), &e.to_string())?;
+                    return payments::by_row(&self.db().conn, row);
+                }
+                // A payout stays open: the follower retries with the same payment_id.
+            }
+        }
+        self.follow(row).await
+    }
+
+    /// Ends a payment that never reached the gateway.
+    pub(crate) fn fail_unsent(&self, p: &Payment, code: &str, message: &str) -> Result<()> {
+        let changed = {
+            let db = self.db();
+            let tx = db.conn.unchecked_transaction()?;
+            let changed = payments::set_final(
+                &tx,
+                p.id,
+                State::Failed,
+                Some("not_sent"),
+                Some(code),
+                Some(message),
+            )?;
+            if changed {
+                audit::append(
+                    &tx,
+                    "till",
+                    "payment_final",
+                    &p.payment_id,
+                    &json!({"state": "failed", "status": "not_sent", "code": code}),
+                )?;
+            }
+            tx.commit()?;
+            changed
+        };
+        if changed {
+            self.emit(TillEvent::Final {
+                payment_id: p.payment_id.clone(),
+                kind: p.kind,
+                state: State::Failed,
+                status: "not_sent".into(),
+                code: Some(code.into()),
+                message: Some(message.into()),
+            });
+        }
+        Ok(())
+    }
+
+    /// Starts the task that drives payment `row`, subscribed before anything happens.
+    pub(crate) fn spawn_drive(
+        self: &Arc<Self>,
+        row: i64,
+        payment_id: String,
+        events: broadcast::Receiver<TillEvent>,
+    ) -> PaymentHandle {
+        let core = self.clone();
+        let task = tokio::spawn(async move { core.drive(row).await });
+        PaymentHandle {
+            payment_id,
+            events,
+            task,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payment_ids_are_valid_and_distinct() {
+        let a = new_payment_id("T1", 'S');
+        let b = new_payment_id("T1", 'S');
+        assert_ne!(a, b);
+        assert!(a.starts_with("T1-S"));
+        ecommpay::PaymentId::new(a.clone()).unwrap();
+        assert!(a.len() < 40, "{a}");
+    }
+}

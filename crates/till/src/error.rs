@@ -1,0 +1,188 @@
+//! Every way the till can fail, with a stable machine [`TillError::code`] so that the desktop
+//! app can map each kind to `{code, message}` (and, later, a message in the user's language).
+
+use std::path::PathBuf;
+
+use ecommpay::gate::{GateError, RequestError};
+use ecommpay::{AmountError, Tiyin};
+
+use crate::keystore::KeyringError;
+
+/// A till failure. Messages are for people; [`TillError::code`] is for programs.
+#[derive(Debug, thiserror::Error)]
+pub enum TillError {
+    #[error("the till is not set up in {0}: run `cashier init` first")]
+    NotInitialised(PathBuf),
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("the data folder {path}: {detail}")]
+    DataDir { path: PathBuf, detail: String },
+    #[error(transparent)]
+    Keyring(#[from] KeyringError),
+    #[error("no API secret is stored for this till: run `cashier secret set`")]
+    SecretMissing,
+    #[error("the secret is empty")]
+    SecretEmpty,
+    #[error("the card vault key is missing from the OS keyring, yet this database holds saved cards or users; restore the keyring or use the data folder it belongs to")]
+    DataKeyMissing,
+    #[error("the card vault key in the OS keyring does not belong to this database")]
+    DataKeyMismatch,
+    #[error(
+        "a saved card could not be decrypted (card {0}); the keyring's vault key may have changed"
+    )]
+    VaultDecrypt(i64),
+    #[error("database: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("the database was written by a newer version of the app (schema {found}; this build knows up to {known})")]
+    SchemaTooNew { found: i64, known: i64 },
+    #[error("amount: {0}")]
+    Amount(#[from] AmountError),
+    #[error("the {what} of {amount} so'm is above the limit of {limit} so'm")]
+    AboveLimit {
+        what: &'static str,
+        amount: Tiyin,
+        limit: Tiyin,
+    },
+    #[error("the request was refused before sending: {0}")]
+    Request(#[from] RequestError),
+    #[error("the gateway: {0}")]
+    Gateway(#[from] GateError),
+    #[error("no payment {0}")]
+    PaymentNotFound(String),
+    #[error("no saved card {0}")]
+    CardNotFound(i64),
+    #[error("no payout request {0}")]
+    PayoutRequestNotFound(i64),
+    #[error("payout request {id} is {state}: only a pending request can be approved")]
+    PayoutNotPending { id: i64, state: String },
+    #[error("payout request {0} has expired (requests are valid for 24 hours)")]
+    PayoutExpired(i64),
+    #[error("the person who asked for a payout cannot approve it: another manager must")]
+    SelfApproval,
+    #[error("only a manager can approve a payout")]
+    NotManager,
+    #[error("today's payouts would total {total} so'm, above the daily limit of {limit} so'm")]
+    DailyLimit { total: Tiyin, limit: Tiyin },
+    #[error("sale {sale}: returning {amount} so'm would bring the total returned to {total} so'm, above the sale's {sale_amount} so'm")]
+    ReturnAboveSale {
+        sale: String,
+        amount: Tiyin,
+        total: Tiyin,
+        sale_amount: Tiyin,
+    },
+    #[error("payment {0} is not a successful sale, so nothing can be returned for it")]
+    SaleNotReturnable(String),
+    #[error("card {card} is not the card that paid sale {sale}")]
+    CardNotOfSale { card: i64, sale: String },
+    #[error("the reason is required")]
+    ReasonMissing,
+    #[error("a user named {0:?} already exists")]
+    UserExists(String),
+    #[error("no user named {0:?}")]
+    UserNotFound(String),
+    #[error("wrong name or PIN ({attempts_left} attempts left before the account is locked)")]
+    WrongPin { attempts_left: u32 },
+    #[error("this account is locked after too many wrong PINs; try again after {until}")]
+    Locked { until: String },
+    #[error("the PIN must be 4 to 12 digits")]
+    BadPin,
+    #[error("the name must be 1 to 64 characters without control characters")]
+    BadName,
+    #[error("the role must be `cashier` or `manager`, not {0:?}")]
+    BadRole(String),
+    #[error("the audit log was altered: row {0} does not match its hash chain")]
+    AuditBroken(i64),
+    #[error("the callback listener: {0}")]
+    Listener(String),
+    #[error("I/O: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl TillError {
+    /// A stable snake_case code for programs (the desktop app maps it to a translated message).
+    pub fn code(&self) -> &'static str {
+        match self {
+            TillError::NotInitialised(_) => "not_initialised",
+            TillError::Config(_) => "config_invalid",
+            TillError::DataDir { .. } => "data_dir",
+            TillError::Keyring(e) => e.code(),
+            TillError::SecretMissing => "secret_missing",
+            TillError::SecretEmpty => "secret_empty",
+            TillError::DataKeyMissing => "data_key_missing",
+            TillError::DataKeyMismatch => "data_key_mismatch",
+            TillError::VaultDecrypt(_) => "vault_decrypt",
+            TillError::Database(_) => "database",
+            TillError::SchemaTooNew { .. } => "schema_too_new",
+            TillError::Amount(_) => "invalid_amount",
+            TillError::AboveLimit { .. } => "above_limit",
+            TillError::Request(_) => "invalid_request",
+            TillError::Gateway(e) => gateway_code(e),
+            TillError::PaymentNotFound(_) => "payment_not_found",
+            TillError::CardNotFound(_) => "card_not_found",
+            TillError::PayoutRequestNotFound(_) => "payout_request_not_found",
+            TillError::PayoutNotPending { .. } => "payout_not_pending",
+            TillError::PayoutExpired(_) => "payout_expired",
+            TillError::SelfApproval => "self_approval",
+            TillError::NotManager => "not_manager",
+            TillError::DailyLimit { .. } => "daily_limit",
+            TillError::ReturnAboveSale { .. } => "return_above_sale",
+            TillError::SaleNotReturnable(_) => "sale_not_returnable",
+            TillError::CardNotOfSale { .. } => "card_not_of_sale",
+            TillError::ReasonMissing => "reason_missing",
+            TillError::UserExists(_) => "user_exists",
+            TillError::UserNotFound(_) => "user_not_found",
+            TillError::WrongPin { .. } => "wrong_pin",
+            TillError::Locked { .. } => "locked",
+            TillError::BadPin => "bad_pin",
+            TillError::BadName => "bad_name",
+            TillError::BadRole(_) => "bad_role",
+            TillError::AuditBroken(_) => "audit_broken",
+            TillError::Listener(_) => "listener",
+            TillError::Io(_) => "io",
+        }
+    }
+}
+
+/// The code of a gateway failure: what kind of failure, so that the UI can say what to do.
+pub fn gateway_code(e: &GateError) -> &'static str {
+    match e {
+        GateError::Invalid(_) => "invalid_request",
+        GateError::Unreachable(_) => "gateway_unreachable",
+        GateError::Timeout(_) => "gateway_timeout",
+        GateError::Interrupted(_) => "gateway_interrupted",
+        GateError::Rejected { .. } => "gateway_rejected",
+        GateError::ServerError { .. } => "gateway_server_error",
+        GateError::Malformed { .. } => "gateway_malformed",
+        GateError::BadSignature { .. } => "gateway_bad_signature",
+    }
+}
+
+pub type Result<T, E = TillError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_snake_case_and_distinct_where_it_matters() {
+        let samples = [
+            TillError::SecretMissing,
+            TillError::DataKeyMissing,
+            TillError::SelfApproval,
+            TillError::WrongPin { attempts_left: 2 },
+            TillError::Gateway(GateError::Timeout("x".into())),
+            TillError::Keyring(KeyringError::Unavailable("x".into())),
+        ];
+        let codes: Vec<_> = samples.iter().map(|e| e.code()).collect();
+        for c in &codes {
+            assert!(
+                c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'),
+                "{c}"
+            );
+        }
+        let mut dedup = codes.clone();
+        dedup.sort();
+        dedup.dedup();
+        assert_eq!(dedup.len(), codes.len());
+    }
+}

@@ -1,0 +1,125 @@
+//! Events for UIs: subscribe once (`Till::subscribe`, a `tokio::sync::broadcast` channel) and
+//! never poll. Serialised with an `event` tag, which is also the CLI's `--json` line format.
+//! No event carries a secret or a full card identifier.
+
+use ecommpay::Tiyin;
+use serde::Serialize;
+
+use crate::db::payments::{Kind, State};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum TillEvent {
+    /// The payment is written locally with its `payment_id` (nothing sent yet).
+    Created {
+        payment_id: String,
+        kind: Kind,
+        amount: Tiyin,
+    },
+    /// The request is about to go out (attempt counts resends with the same `payment_id`).
+    Sending { payment_id: String, attempt: i64 },
+    /// The gateway accepted the request.
+    Accepted {
+        payment_id: String,
+        request_id: Option<String>,
+    },
+    /// The link to show the customer (as a QR code when `scannable`).
+    Link {
+        payment_id: String,
+        url: String,
+        method: String,
+        scannable: bool,
+    },
+    /// A new pending status.
+    Status {
+        payment_id: String,
+        state: State,
+        status: String,
+    },
+    /// The payment ended. `status` is the gateway's status (`success`, `decline`, ...), or
+    /// `rejected` when the gateway refused the request itself.
+    Final {
+        payment_id: String,
+        kind: Kind,
+        state: State,
+        status: String,
+        code: Option<String>,
+        message: Option<String>,
+    },
+    /// An abandoned sale succeeded after all: the customer paid. Raise it loudly.
+    LateSuccess { payment_id: String, amount: Tiyin },
+    /// The cashier stopped waiting; the sale is still followed to its end.
+    Abandoned { payment_id: String },
+    /// A gateway message was kept but not applied (mismatch, bad signature, conflict).
+    Flagged { payment_id: String, reason: String },
+    /// A request or poll failed; the engine retries by itself (same `payment_id`).
+    GatewayTrouble {
+        payment_id: String,
+        code: String,
+        message: String,
+    },
+    /// A payout request was written, waiting for a manager.
+    PayoutRequested { request_id: i64, amount: Tiyin },
+    /// A manager approved a payout request; its payout is `payment_id`.
+    PayoutDecided {
+        request_id: i64,
+        approved: bool,
+        payment_id: Option<String>,
+    },
+}
+
+impl TillEvent {
+    /// The payment the event is about, if any.
+    pub fn payment_id(&self) -> Option<&str> {
+        use TillEvent::*;
+        match self {
+            Created { payment_id, .. }
+            | Sending { payment_id, .. }
+            | Accepted { payment_id, .. }
+            | Link { payment_id, .. }
+            | Status { payment_id, .. }
+            | Final { payment_id, .. }
+            | LateSuccess { payment_id, .. }
+            | Abandoned { payment_id }
+            | Flagged { payment_id, .. }
+            | GatewayTrouble { payment_id, .. } => Some(payment_id),
+            PayoutDecided { payment_id, .. } => payment_id.as_deref(),
+            PayoutRequested { .. } => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialises_with_the_cli_line_shape() {
+        let e = TillEvent::Link {
+            payment_id: "T1-1".into(),
+            url: "https://t.me/b?start=1".into(),
+            method: "GET".into(),
+            scannable: true,
+        };
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["event"], "link");
+        assert_eq!(v["url"], "https://t.me/b?start=1");
+        let f = TillEvent::Final {
+            payment_id: "T1-1".into(),
+            kind: Kind::Sale,
+            state: State::Success,
+            status: "success".into(),
+            code: Some("0".into()),
+            message: None,
+        };
+        let v = serde_json::to_value(&f).unwrap();
+        assert_eq!(
+            (
+                v["event"].as_str(),
+                v["status"].as_str(),
+                v["payment_id"].as_str()
+            ),
+            (Some("final"), Some("success"), Some("T1-1"))
+        );
+    }
+}

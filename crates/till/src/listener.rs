@@ -1,0 +1,127 @@
+//! The callback listener (off by default; polling alone gives the right result without it).
+//!
+//! An HTTP server on the configured address and path. Each callback: the signature is
+//! verified on the original bytes; the message is stored redacted; it is applied once (the
+//! forward-only state machine makes replays and reorders harmless); the answer is 200. A bad
+//! signature is stored flagged and answered 400 (the gateway retries, and nothing is applied).
+//! Bodies above the configured limit are refused with 413 before they are read whole.
+//!
+//! How a shop exposes it to the gateway (the gateway must reach it over the internet):
+//! - port forwarding on the shop's router to `callback.listen`, with `callback.public_url`
+//!   set to `http://<public address>:<port><path>` (HTTPS is better: see the next options);
+//! - a reverse proxy with TLS (nginx, Caddy) on a server or the router, forwarding the path to
+//!   the till;
+//! - a tunnel (Cloudflare Tunnel, ngrok, an SSH reverse tunnel) whose public HTTPS URL is
+//!   `callback.public_url`.
+//!
+//! `callback.public_url` is sent as `general.merchant_callback_url`; leave it unset when the
+//! project's callback URL is configured in the gateway's back office.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::Router;
+use ecommpay::{verify_callback, PaymentReport};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::core::Core;
+use crate::db::messages::{SignatureCheck, Source};
+use crate::db::payments;
+use crate::engine::apply::Incoming;
+use crate::error::{Result, TillError};
+
+/// A running listener.
+pub struct ListenerHandle {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl ListenerHandle {
+    pub async fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+async fn callback(State(core): State<Arc<Core>>, body: Bytes) -> (StatusCode, &'static str) {
+    let secret = match core.secret() {
+        Ok(s) => s,
+        // Not configured yet: ask the gateway to retry later.
+        Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "not configured"),
+    };
+    let (report, signature) = match verify_callback(&body, &secret) {
+        Ok(cb) => (cb.report, SignatureCheck::Verified),
+        Err(e) => {
+            tracing::warn!("callback refused: {e}");
+            match serde_json::from_slice::<serde_json::Value>(&body) {
+                Ok(v) if v.is_object() => (PaymentReport::from_value(v), SignatureCheck::Bad),
+                _ => return (StatusCode::BAD_REQUEST, "bad callback"),
+            }
+        }
+    };
+    let payment = match report.payment_id.as_deref() {
+        Some(id) => match payments::find(&core.db().conn, id) {
+            Ok(p) => p,
+            Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "storage"),
+        },
+        None => None,
+    };
+    let stored = core.record_report(
+        payment.as_ref(),
+        &Incoming {
+            source: Source::Callback,
+            http_status: None,
+            signature,
+            report: &report,
+        },
+    );
+    match (stored, signature) {
+        // Storage failed: a non-200 makes the gateway deliver it again later.
+        (Err(e), _) => {
+            tracing::error!("callback not stored: {e}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "storage")
+        }
+        (Ok(_), SignatureCheck::Bad) => (StatusCode::BAD_REQUEST, "bad signature"),
+        (Ok(_), _) => (StatusCode::OK, "OK"),
+    }
+}
+
+pub(crate) async fn start(core: Arc<Core>) -> Result<ListenerHandle> {
+    let cfg = core.config().callback;
+    if !cfg.enabled {
+        return Err(TillError::Listener(
+            "the callback listener is off (callback.enabled = false)".into(),
+        ));
+    }
+    let app = Router::new()
+        .route(&cfg.path, post(callback))
+        .layer(DefaultBodyLimit::max(cfg.body_limit_bytes))
+        .with_state(core);
+    let listener = tokio::net::TcpListener::bind(&cfg.listen)
+        .await
+        .map_err(|e| TillError::Listener(format!("cannot listen on {}: {e}", cfg.listen)))?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+            let _ = rx.await;
+        });
+        if let Err(e) = serve.await {
+            tracing::error!("callback listener stopped: {e}");
+        }
+    });
+    tracing::info!(%addr, path = %cfg.path, "callback listener started");
+    Ok(ListenerHandle {
+        addr,
+        stop: Some(tx),
+        task,
+    })
+}

@@ -1,0 +1,168 @@
+//! The till core (crate `till`) and the `cashier` CLI against the sandbox: real HTTP on
+//! loopback, a real SQLite file, the real Secret Service (gnome-keyring in a private D-Bus
+//! session, started by scripts/with-session.sh). Nothing is mocked here.
+
+mod cli;
+mod crash;
+mod faults;
+mod flows;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use ::till::{InitOptions, Till, TillEvent};
+use ecommpay_sandbox::{RunningSandbox, Sandbox, SandboxConfig};
+use tokio::sync::broadcast;
+
+pub const SECRET: &str = "till-it-secret-Ab3";
+pub const PROJECT: u64 = 4242;
+
+/// Fails (never skips) when the Secret Service the tests need is not there.
+pub fn require_keyring() {
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "no D-Bus session: the till tests need a real Secret Service. Run them through \
+         scripts/with-session.sh (dbus-run-session + gnome-keyring-daemon --unlock), \
+         e.g. `scripts/with-session.sh cargo test -p tests till`"
+    );
+}
+
+/// A sandbox with short delays, the test secret and project.
+pub async fn sandbox(tweak: impl FnOnce(&mut SandboxConfig)) -> RunningSandbox {
+    let mut cfg = SandboxConfig {
+        project_id: PROJECT,
+        secret: ecommpay::Secret::new(SECRET),
+        payout_delay: Duration::from_millis(300),
+        time_factor: 0.01,
+        // Scaled by the time factor: 60 s here, so a sale waits across a restart.
+        sale_expiry: Duration::from_secs(6000),
+        reorder_hold_max: Duration::from_millis(500),
+        ..SandboxConfig::default()
+    };
+    tweak(&mut cfg);
+    Sandbox::start(cfg, "127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("sandbox starts")
+}
+
+/// A free loopback port (bound then released).
+pub fn free_addr() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+/// Settings every test till uses: quick polls (the 10 s rule is unit-tested), short timeouts.
+pub const FAST: &[(&str, &str)] = &[
+    ("timing.first_poll_ms", "200"),
+    ("timing.sale_poll_max_ms", "400"),
+    ("timing.payout_poll_max_ms", "400"),
+    ("timing.http_read_ms", "1500"),
+    ("timing.http_connect_ms", "1000"),
+];
+
+/// A till in a fresh data folder, its secret in the real keyring.
+pub struct TestTill {
+    pub dir: tempfile::TempDir,
+    pub till: Till,
+}
+
+impl TestTill {
+    pub fn new(gateway: &str, extra: &[(&str, &str)]) -> TestTill {
+        require_keyring();
+        let dir = tempfile::tempdir().unwrap();
+        let till = Till::init(
+            dir.path(),
+            &InitOptions {
+                project_id: PROJECT,
+                gateway_url: gateway.to_owned(),
+                till_code: "IT".into(),
+            },
+        )
+        .expect("init (needs the keyring)");
+        till.set_secret(SECRET, "test").unwrap();
+        for (k, v) in FAST.iter().chain(extra) {
+            till.set_setting(k, v, "test").unwrap();
+        }
+        TestTill { dir, till }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// Waits for the first event matching `f`.
+pub async fn wait_event(
+    rx: &mut broadcast::Receiver<TillEvent>,
+    secs: u64,
+    f: impl Fn(&TillEvent) -> bool,
+) -> TillEvent {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Ok(e)) if f(&e) => return e,
+            Ok(Ok(_)) | Ok(Err(broadcast::error::RecvError::Lagged(_))) => {}
+            Ok(Err(e)) => panic!("event channel: {e}"),
+            Err(_) => panic!("no matching event within {secs} s"),
+        }
+    }
+}
+
+/// The customer acts on the bot page: `card` is `uzcard-ok`, `humo-ok` or `uzcard-nofunds`.
+pub async fn pay(url: &str, card: &str) {
+    let res = reqwest::Client::new()
+        .post(format!("{url}/pay"))
+        .form(&[("card", card)])
+        .send()
+        .await
+        .expect("bot page reachable");
+    assert_eq!(res.status().as_u16(), 200, "the bot accepted the payment");
+}
+
+/// Every file of the data folder as bytes (database, WAL, config), to look for leaks.
+pub fn all_bytes(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_file())
+        .map(|e| (e.path(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+pub fn assert_not_in_files(dir: &Path, needle: &str) {
+    for (path, bytes) in all_bytes(dir) {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+            "{} contains {needle:?}",
+            path.display()
+        );
+    }
+}
+
+/// The account number the sandbox issues for a test card.
+pub fn account_number(sb: &RunningSandbox, key: &str) -> String {
+    sb.control()
+        .cards()
+        .into_iter()
+        .find(|c| c.key == key)
+        .expect("test card")
+        .account_number
+}
+
+/// Polls `f` until it returns Some, or fails after `secs`.
+pub async fn eventually<T>(secs: u64, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
