@@ -5,5 +5,5 @@ mod ecommpay_cli;
 mod gen;
 mod sandbox;
 mod signing_props;
-mod vectors;
 mod till;
+mod vectors;

@@ -12,6 +12,7 @@ pub use client::{
 pub use error::{codes, FieldError, GateError};
 pub use request::{
     paths, GateCall, PayoutBuilder, PayoutRequest, RequestError, RequestStatusRequest, SaleBuilder,
-    SaleRequest, SignaturePlace, StatusRequest, SALE_EXTRA_PARAM,
+    SaleRequest, SignaturePlace, StatusRequest, MAX_CALLBACK_DELAY_SECS, MAX_DESCRIPTION_CHARS,
+    SALE_EXTRA_PARAM,
 };
 pub use transport::{HttpReply, ReqwestTransport, Timeouts, Transport, TransportError};

@@ -18,8 +18,8 @@ use crate::error::{Result, TillError};
 use crate::events::TillEvent;
 use crate::time;
 
-/// The gateway's description limit as the ecommpay crate enforces it (not exported there).
-const MAX_REASON_CHARS: usize = 255;
+/// The reason travels as the payout's description, so the protocol's limit applies.
+const MAX_REASON_CHARS: usize = ecommpay::gate::MAX_DESCRIPTION_CHARS;
 
 /// What a payout request asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
