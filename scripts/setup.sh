@@ -43,3 +43,20 @@ if [ ! -d tests/js/node_modules/ecommpay ]; then
   echo "setup: npm ci in tests/js"
   npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 fi
+
+# The desktop app's UI (Vite + TypeScript + Preact, pinned in ui/package-lock.json), built into
+# ui/dist before any cargo build: the app embeds it at compile time (tauri.conf.json's
+# frontendDist), so cargo build/clippy/test need it to exist.
+if [ ! -d ui/node_modules/vite ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  echo "setup: npm ci in ui"
+  npm ci --prefix ui --no-audit --no-fund --loglevel=error
+fi
+echo "setup: building the UI (ui/dist)"
+npm run --prefix ui --silent build >/dev/null
+
+# tauri-driver: the WebDriver bridge the app's end-to-end tests drive the window through
+# (pinned to ^2: the registry's newest are 3.0 alphas). About 2 minutes to build, once.
+if ! command -v tauri-driver >/dev/null && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ]; then
+  echo "setup: cargo install tauri-driver"
+  cargo install tauri-driver --locked --version ^2
+fi

@@ -24,6 +24,12 @@ if [ "${1:-}" != "--inside" ]; then
     }
     mkdir -p "$ROOT/artifacts"
     rm -f "$SHOT"
+    # Already inside scripts/with-session.sh (D-Bus, unlocked keyring, Xvfb): run right here,
+    # so the app (demo mode, which needs the keyring) finds the keyring.
+    if [ -n "${CASHIER_SESSION_TMP:-}" ] && [ -n "${DISPLAY:-}" ]; then
+        export CASHIER_DATA_DIR="$CASHIER_SESSION_TMP/smoke-data" SMOKE_LOG="$CASHIER_SESSION_TMP/smoke-app.log"
+        exec "$0" --inside
+    fi
     T="$(mktemp -d)"
     trap 'rm -rf "$T"' EXIT
     mkdir -p "$T/data" "$T/cache" "$T/config"

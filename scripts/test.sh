@@ -10,6 +10,9 @@ step() { printf '\n==> %s\n' "$*"; }
 step "setup"
 scripts/setup.sh
 
+step "UI: unit tests (money format), type check and build (ui/dist)"
+npm test --prefix ui --silent
+
 step "format"
 cargo fmt --all -- --check
 

@@ -1,5 +1,7 @@
 mod support;
 
+mod app;
+
 mod differential_js;
 mod ecommpay_cli;
 mod gen;

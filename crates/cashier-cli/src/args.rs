@@ -95,6 +95,45 @@ pub enum UserCmd {
     },
     /// List users.
     List,
+    /// Change your own PIN: the old PIN, then the new one, on two lines of stdin.
+    Pin {
+        #[arg(long)]
+        name: String,
+    },
+    /// A manager sets a user's PIN and unlocks them: the manager's PIN, then the new PIN, on
+    /// two lines of stdin.
+    ResetPin {
+        #[arg(long)]
+        name: String,
+        /// The manager.
+        #[arg(long)]
+        user: String,
+    },
+    /// A manager lifts a user's lock-out (manager's PIN on stdin).
+    Unlock {
+        #[arg(long)]
+        name: String,
+        /// The manager.
+        #[arg(long)]
+        user: String,
+    },
+    /// A manager deactivates a user (manager's PIN on stdin): no sign-in, no approvals;
+    /// history keeps the name. The last active manager cannot be deactivated.
+    Deactivate {
+        #[arg(long)]
+        name: String,
+        /// The manager.
+        #[arg(long)]
+        user: String,
+    },
+    /// A manager activates a deactivated user again (manager's PIN on stdin).
+    Activate {
+        #[arg(long)]
+        name: String,
+        /// The manager.
+        #[arg(long)]
+        user: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -121,6 +160,16 @@ pub enum PayoutCmd {
         id: i64,
         #[arg(long)]
         user: String,
+    },
+    /// Reject a request as a manager (PIN on stdin); no money moves. A manager may reject
+    /// their own request.
+    Reject {
+        id: i64,
+        #[arg(long)]
+        user: String,
+        /// Why (shown in `payout list` and kept in the audit log).
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// Payout requests and what became of them.
     List,

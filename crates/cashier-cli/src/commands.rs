@@ -211,16 +211,36 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
             Ok(OK)
         }
         Command::Listen => {
+            let stop = stop_requested();
             let listener = till.start_listener().await?;
             out.either(
                 &json!({"event": "listening", "addr": listener.addr.to_string()}),
                 format!("Listening for callbacks on {}", listener.addr),
             );
             let _ = till.resume_all()?;
-            let _ = tokio::signal::ctrl_c().await;
+            stop.await;
             listener.stop().await;
+            out.either(&json!({"event": "stopped"}), "Stopped.");
             Ok(OK)
         }
+    }
+}
+
+/// Ctrl-C (SIGINT) or, on Unix, SIGTERM (how a service manager stops `listen`). SIGTERM is
+/// caught from the moment this is called, so call it before saying "listening".
+fn stop_requested() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    async move {
+        #[cfg(unix)]
+        if let Some(mut term) = term {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
@@ -253,12 +273,64 @@ fn user(till: &Till, out: Out, action: UserCmd) -> Result<i32, TillError> {
             for u in till.users()? {
                 out.either(
                     &tagged("user", &u),
-                    format!("{:>4}  {:<24} {}", u.id, u.name, u.role.as_str()),
+                    format!(
+                        "{:>4}  {:<24} {}{}",
+                        u.id,
+                        u.name,
+                        u.role.as_str(),
+                        if u.active { "" } else { "  (deactivated)" }
+                    ),
                 );
             }
         }
+        UserCmd::Pin { name } => {
+            let old = read_stdin_line()?;
+            let new = read_stdin_line()?;
+            let u = till.change_pin(&name, &old, &new)?;
+            out.either(
+                &json!({"event": "pin_changed", "name": u.name}),
+                format!("The PIN of {} is changed.", u.name),
+            );
+        }
+        UserCmd::ResetPin { name, user } => {
+            let manager_pin = read_stdin_line()?;
+            let new = read_stdin_line()?;
+            let u = till.reset_pin(&user, &manager_pin, &name, &new)?;
+            out.either(
+                &json!({"event": "pin_reset", "name": u.name, "by": user}),
+                format!("{} has a new PIN and is unlocked.", u.name),
+            );
+        }
+        UserCmd::Unlock { name, user } => {
+            let manager_pin = read_stdin_line()?;
+            let u = till.unlock_user(&user, &manager_pin, &name)?;
+            out.either(
+                &json!({"event": "user_unlocked", "name": u.name, "by": user}),
+                format!("{} is unlocked.", u.name),
+            );
+        }
+        UserCmd::Deactivate { name, user } => set_active(till, out, &name, &user, false)?,
+        UserCmd::Activate { name, user } => set_active(till, out, &name, &user, true)?,
     }
     Ok(OK)
+}
+
+fn set_active(
+    till: &Till,
+    out: Out,
+    name: &str,
+    manager: &str,
+    active: bool,
+) -> Result<(), TillError> {
+    let manager_pin = read_stdin_line()?;
+    let u = till.set_user_active(manager, &manager_pin, name, active)?;
+    let (event, word) = if active {
+        ("user_activated", "active")
+    } else {
+        ("user_deactivated", "deactivated")
+    };
+    out.either(&tagged(event, &u), format!("{} is {word}.", u.name));
+    Ok(())
 }
 
 fn history_filter(a: &HistoryArgs) -> Result<HistoryFilter, TillError> {
@@ -384,12 +456,25 @@ async fn payout(till: &Till, out: Out, action: PayoutCmd) -> Result<i32, TillErr
             );
             Ok(follow_in_terminal(till, &out, handle, false).await)
         }
+        PayoutCmd::Reject { id, user, reason } => {
+            let pin = read_stdin_line()?;
+            let r = till.reject_payout(id, &user, &pin, reason.as_deref())?;
+            out.either(
+                &tagged("payout_rejected", &r),
+                format!(
+                    "Payout request {} for {} rejected by {user}; no money moved.",
+                    r.id,
+                    som(r.amount)
+                ),
+            );
+            Ok(OK)
+        }
         PayoutCmd::List => {
             for r in till.payout_requests(200)? {
                 out.either(
                     &tagged("payout_request", &r),
                     format!(
-                        "{:>4}  {:<9} {:>18}  {:<18} by {:<12} {}{}",
+                        "{:>4}  {:<9} {:>18}  {:<18} by {:<12} {}{}{}",
                         r.id,
                         r.status.as_str(),
                         som(r.amount),
@@ -402,7 +487,17 @@ async fn payout(till: &Till, out: Out, action: PayoutCmd) -> Result<i32, TillErr
                                 "  -> {p} ({})",
                                 r.payment_state.as_deref().unwrap_or("?")
                             ))
-                            .unwrap_or_default()
+                            .unwrap_or_default(),
+                        match (r.status, &r.approver) {
+                            (till::db::payouts::RequestStatus::Rejected, Some(by)) => format!(
+                                "  rejected by {by}{}",
+                                r.decision_note
+                                    .as_deref()
+                                    .map(|n| format!(": {n}"))
+                                    .unwrap_or_default()
+                            ),
+                            _ => String::new(),
+                        }
                     ),
                 );
             }

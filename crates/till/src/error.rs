@@ -53,7 +53,7 @@ pub enum TillError {
     CardNotFound(i64),
     #[error("no payout request {0}")]
     PayoutRequestNotFound(i64),
-    #[error("payout request {id} is {state}: only a pending request can be approved")]
+    #[error("payout request {id} is {state}: only a pending request can be approved or rejected")]
     PayoutNotPending { id: i64, state: String },
     #[error("payout request {0} has expired (requests are valid for 24 hours)")]
     PayoutExpired(i64),
@@ -84,6 +84,10 @@ pub enum TillError {
     WrongPin { attempts_left: u32 },
     #[error("this account is locked after too many wrong PINs; try again after {until}")]
     Locked { until: String },
+    #[error("the account of {0:?} is deactivated: a manager can activate it again")]
+    UserInactive(String),
+    #[error("this is the last active manager: add or activate another manager first")]
+    LastManager,
     #[error("the PIN must be 4 to 12 digits")]
     BadPin,
     #[error("the name must be 1 to 64 characters without control characters")]
@@ -133,6 +137,8 @@ impl TillError {
             TillError::UserNotFound(_) => "user_not_found",
             TillError::WrongPin { .. } => "wrong_pin",
             TillError::Locked { .. } => "locked",
+            TillError::UserInactive(_) => "user_inactive",
+            TillError::LastManager => "last_manager",
             TillError::BadPin => "bad_pin",
             TillError::BadName => "bad_name",
             TillError::BadRole(_) => "bad_role",
@@ -170,6 +176,9 @@ mod tests {
             TillError::DataKeyMissing,
             TillError::SelfApproval,
             TillError::WrongPin { attempts_left: 2 },
+            TillError::UserInactive("a".into()),
+            TillError::LastManager,
+            TillError::NotManager,
             TillError::Gateway(GateError::Timeout("x".into())),
             TillError::Keyring(KeyringError::Unavailable("x".into())),
         ];

@@ -60,7 +60,8 @@ pub enum TillEvent {
     },
     /// A payout request was written, waiting for a manager.
     PayoutRequested { request_id: i64, amount: Tiyin },
-    /// A manager approved a payout request; its payout is `payment_id`.
+    /// A manager decided a payout request: approved (its payout is `payment_id`) or rejected
+    /// (`approved: false`, no `payment_id`).
     PayoutDecided {
         request_id: i64,
         approved: bool,

@@ -23,6 +23,8 @@
 //!   signature was checked on the original. People and UIs see the masked card only.
 //! - PINs are Argon2id hashes with a pepper derived from the data key; repeated wrong PINs lock
 //!   the account. The audit log is append-only and hash-chained.
+//! - Users are deactivated, never deleted, so history keeps who did what
+//!   ([`db::users`]); PIN changes, resets, unlocks and (de)activations are audited.
 
 pub mod config;
 mod core;

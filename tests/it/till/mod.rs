@@ -2,10 +2,12 @@
 //! loopback, a real SQLite file, the real Secret Service (gnome-keyring in a private D-Bus
 //! session, started by scripts/with-session.sh). Nothing is mocked here.
 
+mod admin;
 mod cli;
 mod crash;
 mod faults;
 mod flows;
+mod resume;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

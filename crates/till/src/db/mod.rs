@@ -137,6 +137,27 @@ mod tests {
     }
 
     #[test]
+    fn migration_2_keeps_existing_users_active() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute(
+                "INSERT INTO users(name, role, pin_hash, created_at) VALUES ('old', 'manager', 'h', 1)",
+                [],
+            )
+            .unwrap();
+        }
+        let db = Db::open(&path).unwrap();
+        assert_eq!(db.schema_version().unwrap(), 2);
+        let u = users::list(&db.conn).unwrap();
+        assert_eq!((u[0].name.as_str(), u[0].active), ("old", true));
+        assert!(db.conn.execute("UPDATE users SET active = 2", []).is_err());
+    }
+
+    #[test]
     fn refuses_a_newer_schema() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.sqlite3");

@@ -1,5 +1,7 @@
-//! Payout requests and their approvals. A request is what anyone signed in asks for; an
-//! approval by a different user, a manager, turns it into a payout payment.
+//! Payout requests and their decisions. A request is what anyone signed in asks for; an
+//! approval by a different user, a manager, turns it into a payout payment; a manager's
+//! rejection (with an optional note) ends it without moving money. Only a `requested` request
+//! is ever decided: `approved`, `rejected` and `expired` are final.
 
 use ecommpay::Tiyin;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -52,7 +54,12 @@ pub struct PayoutRequestRow {
     pub requested_at: i64,
     pub expires_at: i64,
     pub status: RequestStatus,
+    /// The manager who decided (approved or rejected).
     pub approver: Option<String>,
+    /// When the request was approved or rejected.
+    pub decided_at: Option<i64>,
+    /// The manager's note on the decision (the reason of a rejection), if any.
+    pub decision_note: Option<String>,
     /// The payout's `payment_id` once approved.
     pub payment_id: Option<String>,
     /// The payout's local state once approved.
@@ -60,7 +67,7 @@ pub struct PayoutRequestRow {
 }
 
 const SELECT: &str = "SELECT r.id, r.card_id, c.masked, s.payment_id, r.amount, r.reason, r.requested_by, r.requested_name,
-        r.requested_at, r.expires_at, r.status, u.name, p.payment_id, p.state
+        r.requested_at, r.expires_at, r.status, u.name, p.payment_id, p.state, a.decided_at, a.note
     FROM payout_requests r
     JOIN cards c ON c.id = r.card_id
     LEFT JOIN payments s ON s.id = r.sale_id
@@ -85,6 +92,8 @@ fn map(r: &rusqlite::Row<'_>) -> rusqlite::Result<PayoutRequestRow> {
         approver: r.get(11)?,
         payment_id: r.get(12)?,
         payment_state: r.get(13)?,
+        decided_at: r.get(14)?,
+        decision_note: r.get(15)?,
     })
 }
 
@@ -169,6 +178,27 @@ pub fn approve(
         conn.execute(
             "INSERT INTO payout_approvals(request_id, approver_id, decided_at, decision) VALUES (?1, ?2, ?3, 'approved')",
             params![request_id, approver_id, now_ms()],
+        )?;
+    }
+    Ok(changed == 1)
+}
+
+/// Records a rejection; only a `requested` request that has not expired changes.
+pub fn reject(
+    conn: &Connection,
+    request_id: i64,
+    decider_id: i64,
+    note: Option<&str>,
+) -> Result<bool> {
+    let now = now_ms();
+    let changed = conn.execute(
+        "UPDATE payout_requests SET status = 'rejected' WHERE id = ?1 AND status = 'requested' AND expires_at > ?2",
+        params![request_id, now],
+    )?;
+    if changed == 1 {
+        conn.execute(
+            "INSERT INTO payout_approvals(request_id, approver_id, decided_at, decision, note) VALUES (?1, ?2, ?3, 'rejected', ?4)",
+            params![request_id, decider_id, now, note],
         )?;
     }
     Ok(changed == 1)

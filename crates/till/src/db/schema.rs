@@ -136,4 +136,10 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 "#,
+    // 2: users are deactivated, never deleted (history keeps who did what); a decision on a
+    // payout request may carry a note (the reason of a rejection).
+    r#"
+ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1));
+ALTER TABLE payout_approvals ADD COLUMN note TEXT;
+"#,
 ];

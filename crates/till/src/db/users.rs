@@ -1,6 +1,15 @@
 //! Users (cashier or manager) and their PINs: Argon2id with a per-user salt and a pepper
 //! derived from the keyring's data key (a copy of the database alone cannot be brute-forced),
 //! and a lock-out after repeated wrong PINs (a 4-digit PIN is only safe behind one).
+//!
+//! The PIN rule lives in one place, [`validate_pin`]: 4 to 12 digits, for new users, changed
+//! and reset PINs alike.
+//!
+//! Users are never deleted: a manager deactivates them ([`set_active`]), so that history and
+//! the audit log keep who did what. An inactive user cannot sign in, so cannot approve or
+//! reject anything either; the last active manager cannot be deactivated (nobody could
+//! approve a payout or manage users any more). Every change is audited in the same
+//! transaction that makes it.
 
 use argon2::password_hash::SaltString;
 use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
@@ -42,6 +51,8 @@ pub struct User {
     pub id: i64,
     pub name: String,
     pub role: Role,
+    /// False once a manager deactivated the user: no sign-in, no approvals.
+    pub active: bool,
 }
 
 /// Lock-out rules.
@@ -60,6 +71,7 @@ fn hasher(pepper: &[u8]) -> Result<Argon2<'_>> {
         .map_err(|e| TillError::Config(format!("argon2: {e}")))
 }
 
+/// The one PIN rule: 4 to 12 ASCII digits.
 pub fn validate_pin(pin: &str) -> Result<()> {
     if (4..=12).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
@@ -128,28 +140,49 @@ pub fn add(
         id,
         name: name.to_owned(),
         role,
+        active: true,
     })
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<User>> {
-    let mut stmt = conn.prepare("SELECT id, name, role FROM users ORDER BY name")?;
+    let mut stmt = conn.prepare("SELECT id, name, role, active FROM users ORDER BY name")?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
+            r.get::<_, bool>(3)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, name, role) = row?;
+        let (id, name, role, active) = row?;
         out.push(User {
             id,
             name,
             role: Role::parse(&role)?,
+            active,
         });
     }
     Ok(out)
+}
+
+/// One user by name.
+pub fn get(conn: &Connection, name: &str) -> Result<User> {
+    let row: Option<(i64, String, bool)> = conn
+        .query_row(
+            "SELECT id, role, active FROM users WHERE name = ?1",
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let (id, role, active) = row.ok_or_else(|| TillError::UserNotFound(name.to_owned()))?;
+    Ok(User {
+        id,
+        name: name.to_owned(),
+        role: Role::parse(&role)?,
+        active,
+    })
 }
 
 pub fn count(conn: &Connection) -> Result<i64> {
@@ -166,14 +199,14 @@ pub fn verify_pin(
     policy: PinPolicy,
 ) -> Result<User> {
     let now = now_ms();
-    let row: Option<(i64, String, String, u32, Option<i64>)> = conn
+    let row: Option<(i64, String, String, u32, Option<i64>, bool)> = conn
         .query_row(
-            "SELECT id, role, pin_hash, failed_attempts, locked_until FROM users WHERE name = ?1",
+            "SELECT id, role, pin_hash, failed_attempts, locked_until, active FROM users WHERE name = ?1",
             [name],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
         )
         .optional()?;
-    let Some((id, role, stored, failed, locked_until)) = row else {
+    let Some((id, role, stored, failed, locked_until, active)) = row else {
         // Same cost as a real check, so timing does not tell which names exist.
         let _ = hash_pin(pin, pepper);
         return Err(TillError::WrongPin {
@@ -186,6 +219,10 @@ pub fn verify_pin(
         });
     }
     if pin_matches(pin, &stored, pepper)? {
+        // Said only to someone who knows the PIN, so it tells a guesser nothing.
+        if !active {
+            return Err(TillError::UserInactive(name.to_owned()));
+        }
         conn.execute(
             "UPDATE users SET failed_attempts = 0, locked_until = NULL, last_sign_in = ?2 WHERE id = ?1",
             params![id, now],
@@ -194,6 +231,7 @@ pub fn verify_pin(
             id,
             name: name.to_owned(),
             role: Role::parse(&role)?,
+            active: true,
         });
     }
     let failed = failed + 1;
@@ -220,6 +258,128 @@ pub fn verify_pin(
     };
     tx.commit()?;
     Err(result)
+}
+
+/// `user` (whose PIN was just checked) sets their own new PIN.
+pub fn change_pin(conn: &Connection, user: &User, new_pin: &str, pepper: &[u8]) -> Result<()> {
+    validate_pin(new_pin)?;
+    let hash = hash_pin(new_pin, pepper)?;
+    let tx = conn.unchecked_transaction()?;
+    tx.execute(
+        "UPDATE users SET pin_hash = ?2 WHERE id = ?1",
+        params![user.id, hash],
+    )?;
+    audit::append(&tx, &user.name, "pin_changed", &user.name, &json!({}))?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// `manager` (whose PIN was just checked) gives `name` a new PIN and lifts any lock-out.
+pub fn reset_pin(
+    conn: &Connection,
+    manager: &User,
+    name: &str,
+    new_pin: &str,
+    pepper: &[u8],
+) -> Result<User> {
+    require_manager(manager)?;
+    validate_pin(new_pin)?;
+    let target = get(conn, name)?;
+    let hash = hash_pin(new_pin, pepper)?;
+    let tx = conn.unchecked_transaction()?;
+    let was_locked = is_locked(&tx, target.id)?;
+    tx.execute(
+        "UPDATE users SET pin_hash = ?2, failed_attempts = 0, locked_until = NULL WHERE id = ?1",
+        params![target.id, hash],
+    )?;
+    audit::append(
+        &tx,
+        &manager.name,
+        "pin_reset",
+        name,
+        &json!({"was_locked": was_locked}),
+    )?;
+    tx.commit()?;
+    Ok(target)
+}
+
+/// `manager` (whose PIN was just checked) lifts `name`'s lock-out and wrong-PIN count.
+pub fn unlock(conn: &Connection, manager: &User, name: &str) -> Result<User> {
+    require_manager(manager)?;
+    let target = get(conn, name)?;
+    let tx = conn.unchecked_transaction()?;
+    let was_locked = is_locked(&tx, target.id)?;
+    tx.execute(
+        "UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
+        [target.id],
+    )?;
+    audit::append(
+        &tx,
+        &manager.name,
+        "user_unlocked",
+        name,
+        &json!({"was_locked": was_locked}),
+    )?;
+    tx.commit()?;
+    Ok(target)
+}
+
+/// `manager` (whose PIN was just checked) deactivates or reactivates `name`. Setting the state
+/// a user already has changes nothing and writes nothing. The last active manager cannot be
+/// deactivated (checked in the same statement that deactivates, so two tills cannot race
+/// past it).
+pub fn set_active(conn: &Connection, manager: &User, name: &str, active: bool) -> Result<User> {
+    require_manager(manager)?;
+    let target = get(conn, name)?;
+    if target.active == active {
+        return Ok(target);
+    }
+    let tx = conn.unchecked_transaction()?;
+    let changed = if active {
+        tx.execute("UPDATE users SET active = 1 WHERE id = ?1", [target.id])?
+    } else {
+        tx.execute(
+            "UPDATE users SET active = 0 WHERE id = ?1 AND active = 1 AND (role != 'manager'
+                OR (SELECT count(*) FROM users WHERE role = 'manager' AND active = 1 AND id != ?1) > 0)",
+            [target.id],
+        )?
+    };
+    if changed != 1 {
+        return Err(if !active && target.role == Role::Manager {
+            TillError::LastManager
+        } else {
+            TillError::UserNotFound(name.to_owned())
+        });
+    }
+    audit::append(
+        &tx,
+        &manager.name,
+        if active {
+            "user_activated"
+        } else {
+            "user_deactivated"
+        },
+        name,
+        &json!({"role": target.role.as_str()}),
+    )?;
+    tx.commit()?;
+    Ok(User { active, ..target })
+}
+
+fn require_manager(u: &User) -> Result<()> {
+    if u.role == Role::Manager && u.active {
+        Ok(())
+    } else {
+        Err(TillError::NotManager)
+    }
+}
+
+fn is_locked(conn: &Connection, id: i64) -> Result<bool> {
+    let until: Option<i64> =
+        conn.query_row("SELECT locked_until FROM users WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?;
+    Ok(until.is_some_and(|u| u > now_ms()))
 }
 
 #[cfg(test)]

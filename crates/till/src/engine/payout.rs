@@ -3,6 +3,12 @@
 //! approves it with a PIN, within the per-payout and daily limits, before the request expires
 //! (24 h). The approval writes the payout payment with its `payment_id` in the same
 //! transaction, before anything is sent; then it is sent and followed for up to 24 h.
+//!
+//! A manager may instead reject a pending request (PIN required, a note optional). A manager
+//! may reject a request they asked for themselves: rejecting moves no money, so the
+//! four-eyes rule (which guards money going out) does not apply, and withdrawing one's own
+//! mistaken request must not need a second manager. A rejected or expired request can never
+//! be approved afterwards.
 
 use ecommpay::Tiyin;
 use serde::{Deserialize, Serialize};
@@ -219,5 +225,62 @@ impl Core {
             amount: payouts::get(&self.db().conn, id)?.amount,
         });
         Ok((row, payment_id))
+    }
+}
+
+impl Core {
+    /// Rejects request `id` as `decider` (whose PIN was checked), with an optional note.
+    pub(crate) fn reject_payout(
+        &self,
+        id: i64,
+        decider: &User,
+        reason: Option<&str>,
+    ) -> Result<PayoutRequestRow> {
+        if decider.role != Role::Manager {
+            return Err(TillError::NotManager);
+        }
+        let note = reason.map(str::trim).filter(|r| !r.is_empty());
+        if note.is_some_and(|n| n.chars().count() > MAX_REASON_CHARS) {
+            return Err(TillError::Request(
+                ecommpay::gate::RequestError::DescriptionTooLong,
+            ));
+        }
+        let row = {
+            let db = self.db();
+            payouts::expire(&db.conn)?;
+            let tx = db.conn.unchecked_transaction()?;
+            let req = payouts::get(&tx, id)?;
+            match req.status {
+                RequestStatus::Requested => {}
+                RequestStatus::Expired => return Err(TillError::PayoutExpired(id)),
+                other => {
+                    return Err(TillError::PayoutNotPending {
+                        id,
+                        state: other.as_str().into(),
+                    })
+                }
+            }
+            if !payouts::reject(&tx, id, decider.id, note)? {
+                return Err(TillError::PayoutNotPending {
+                    id,
+                    state: "changed meanwhile".into(),
+                });
+            }
+            audit::append(
+                &tx,
+                &decider.name,
+                "payout_rejected",
+                &id.to_string(),
+                &json!({"amount": req.amount.get(), "card_id": req.card_id, "reason": note, "own_request": req.requested_by == Some(decider.id)}),
+            )?;
+            tx.commit()?;
+            payouts::get(&db.conn, id)?
+        };
+        self.emit(TillEvent::PayoutDecided {
+            request_id: id,
+            approved: false,
+            payment_id: None,
+        });
+        Ok(row)
     }
 }

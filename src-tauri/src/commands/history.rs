@@ -1,0 +1,106 @@
+//! History pages (keyset paging in SQL), a payment's detail with its timeline, CSV export.
+
+use std::path::PathBuf;
+
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+use till::{Kind, State as PayState};
+
+use crate::convert;
+use crate::dto::{CursorDto, ExportDone, HistoryPageDto, HistoryQuery, PaymentDetail, UiEvent};
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::events::emit;
+use crate::state::AppState;
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn history(
+    state: State<'_, AppState>,
+    filter: HistoryQuery,
+    after: Option<CursorDto>,
+    limit: u32,
+) -> ApiResult<HistoryPageDto> {
+    state.signed_in()?;
+    let page = state.till()?.history(
+        &convert::filter(&filter),
+        after.map(convert::cursor_in),
+        limit,
+    )?;
+    Ok(HistoryPageDto {
+        rows: page.rows.into_iter().map(convert::history_row).collect(),
+        next: page.next.map(convert::cursor),
+    })
+}
+
+/// A payment and its gateway messages; the raw JSON (redacted by the core) for managers only.
+#[tauri::command(rename_all = "snake_case")]
+pub fn payment_detail(state: State<'_, AppState>, payment_id: String) -> ApiResult<PaymentDetail> {
+    let manager = state.manager().is_ok();
+    state.signed_in()?;
+    let till = state.till()?;
+    let p = till.payment(&payment_id)?;
+    let timeline = till.payment_timeline(&payment_id)?;
+    Ok(PaymentDetail {
+        row: convert::payment_row(&p),
+        created_by: p.created_by.clone(),
+        description: p.description.clone(),
+        timeline: timeline
+            .into_iter()
+            .map(|e| convert::timeline_entry(e, manager))
+            .collect(),
+        returnable: p.kind == Kind::Sale && p.state == PayState::Success && p.card_id.is_some(),
+        card_id: p.card_id,
+    })
+}
+
+/// Where to write: the save dialog, or `CASHIER_EXPORT_DIR` when set (automation and tests,
+/// where no person is there to answer a dialog).
+async fn choose_path(app: &AppHandle) -> ApiResult<PathBuf> {
+    let name = format!("cashier-history-{}.csv", chrono_like_stamp());
+    if let Some(dir) = std::env::var_os("CASHIER_EXPORT_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir).join(name));
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .add_filter("CSV", &["csv"])
+        .set_file_name(&name)
+        .save_file(move |p| {
+            let _ = tx.send(p);
+        });
+    let chosen = rx.await.ok().flatten();
+    chosen
+        .and_then(|p| p.into_path().ok())
+        .ok_or_else(|| ApiError::new(ErrorCode::Cancelled, "no file chosen"))
+}
+
+fn chrono_like_stamp() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Writes the filtered history as CSV, with `export_progress` events.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn export_history(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    filter: HistoryQuery,
+) -> ApiResult<ExportDone> {
+    state.signed_in()?;
+    let till = state.till()?.clone();
+    let path = choose_path(&app).await?;
+    let (p, a) = (path.clone(), app.clone());
+    let rows = tauri::async_runtime::spawn_blocking(move || {
+        let file = std::fs::File::create(&p).map_err(till::TillError::from)?;
+        till.export_csv(file, &convert::filter(&filter), |rows| {
+            emit(&a, UiEvent::ExportProgress { rows })
+        })
+    })
+    .await
+    .map_err(|e| ApiError::new(ErrorCode::Io, e.to_string()))??;
+    Ok(ExportDone {
+        path: path.display().to_string(),
+        rows,
+    })
+}

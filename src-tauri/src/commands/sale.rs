@@ -1,0 +1,130 @@
+//! The sale on screen: start (once), give up waiting, back to a new sale, and the customer
+//! display window.
+
+use ecommpay::Tiyin;
+use tauri::{AppHandle, Manager, State, WebviewUrl, WebviewWindowBuilder};
+
+use crate::dto::{SalePhase, SaleView};
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::events::{emit_sale, track_sale};
+use crate::health;
+use crate::state::AppState;
+
+fn in_progress(v: &SaleView) -> bool {
+    !matches!(v.phase, SalePhase::Success | SalePhase::Declined)
+}
+
+/// Starts a sale of `amount` tiyin, unless one is already on screen (a second Enter never
+/// starts a second sale).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn start_sale(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    amount: i64,
+) -> ApiResult<SaleView> {
+    let user = state.signed_in()?;
+    let claimed = state.update_sale(|slot| {
+        if slot.as_ref().is_some_and(in_progress) {
+            return false;
+        }
+        *slot = Some(SaleView {
+            payment_id: String::new(),
+            amount,
+            phase: SalePhase::Starting,
+            link: None,
+            link_at: None,
+            masked_card: None,
+            code: None,
+            message: None,
+        });
+        true
+    });
+    if claimed.is_none() {
+        return Err(ApiError::new(
+            ErrorCode::SaleInProgress,
+            "a sale is already on screen",
+        ));
+    }
+    match state
+        .till()?
+        .start_sale(Tiyin::new(amount), Some(&user.name))
+        .await
+    {
+        Ok(handle) => {
+            let id = handle.payment_id.clone();
+            let view = state.update_sale(|slot| match slot {
+                Some(v) if v.payment_id.is_empty() => {
+                    v.payment_id = id;
+                    true
+                }
+                _ => false,
+            });
+            track_sale(app.clone(), handle);
+            let view = view.flatten().or_else(|| state.sale());
+            emit_sale(&app, view.clone());
+            view.ok_or_else(|| ApiError::new(ErrorCode::PaymentNotFound, "the sale vanished"))
+        }
+        Err(e) => {
+            state.update_sale(|slot| slot.take().is_some());
+            emit_sale(&app, None);
+            let e = ApiError::from(e);
+            health::failed_api(&app, e.code);
+            Err(e)
+        }
+    }
+}
+
+/// The cashier stops waiting (Esc): the sale is still followed; if the customer pays after
+/// all, a loud `late_success` event says so.
+#[tauri::command(rename_all = "snake_case")]
+pub fn abandon_sale(app: AppHandle, state: State<'_, AppState>) -> ApiResult<()> {
+    let user = state.signed_in()?;
+    let Some(view) = state.sale().filter(in_progress) else {
+        return Ok(());
+    };
+    if !view.payment_id.is_empty() {
+        state.till()?.abandon_sale(&view.payment_id, &user.name)?;
+    }
+    state.update_sale(|slot| slot.take().is_some());
+    emit_sale(&app, None);
+    Ok(())
+}
+
+/// Back to a new sale after a result (Enter or Esc).
+#[tauri::command(rename_all = "snake_case")]
+pub fn new_sale(app: AppHandle, state: State<'_, AppState>) {
+    if state
+        .update_sale(|slot| match slot {
+            Some(v) if !in_progress(v) => slot.take().is_some(),
+            _ => false,
+        })
+        .is_some()
+    {
+        emit_sale(&app, None);
+    }
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn current_sale(state: State<'_, AppState>) -> Option<SaleView> {
+    state.sale()
+}
+
+/// Opens (or brings forward) the customer-facing window.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn open_customer_display(app: AppHandle) -> ApiResult<()> {
+    if let Some(w) = app.get_webview_window("customer") {
+        return w
+            .set_focus()
+            .map_err(|e| ApiError::new(ErrorCode::Io, e.to_string()));
+    }
+    WebviewWindowBuilder::new(
+        &app,
+        "customer",
+        WebviewUrl::App("index.html#customer".into()),
+    )
+    .title("Cashier — customer")
+    .inner_size(800.0, 800.0)
+    .build()
+    .map(|_| ())
+    .map_err(|e| ApiError::new(ErrorCode::Io, e.to_string()))
+}

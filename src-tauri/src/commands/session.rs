@@ -1,0 +1,81 @@
+//! Start-up information, sign-in and language.
+
+use tauri::State;
+use till::Role;
+
+use crate::convert;
+use crate::dto::{AppInfo, UserDto};
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::state::AppState;
+
+/// How long a sale's QR stays payable: the gateway expires a waiting sale after 15 minutes.
+pub const QR_VALID_SECS: u32 = 15 * 60;
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
+    let till = state.till()?;
+    let cfg = till.config();
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        demo: state.demo().map(|d| d.info()),
+        language: cfg.language,
+        till_code: cfg.till_code,
+        user: state.current_user().as_ref().map(convert::user),
+        has_users: !till.users()?.is_empty(),
+        gateway_ok: state.gateway_ok(),
+        qr_valid_secs: QR_VALID_SECS,
+        sale_max: cfg.limits.sale_max_tiyin,
+    })
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn sign_in(state: State<'_, AppState>, name: String, pin: String) -> ApiResult<UserDto> {
+    let user = state.till()?.verify_pin(&name, &pin)?;
+    state.set_user(Some(user.clone()));
+    Ok(convert::user(&user))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn sign_out(state: State<'_, AppState>) {
+    state.set_user(None);
+}
+
+/// The names to pick from at sign-in.
+#[tauri::command(rename_all = "snake_case")]
+pub fn user_names(state: State<'_, AppState>) -> ApiResult<Vec<UserDto>> {
+    Ok(state.till()?.users()?.iter().map(convert::user).collect())
+}
+
+/// On a till without users, the first manager (then signed in).
+#[tauri::command(rename_all = "snake_case")]
+pub fn create_first_manager(
+    state: State<'_, AppState>,
+    name: String,
+    pin: String,
+) -> ApiResult<UserDto> {
+    let till = state.till()?;
+    if !till.users()?.is_empty() {
+        return Err(ApiError::new(
+            ErrorCode::AlreadySetUp,
+            "users already exist",
+        ));
+    }
+    let user = till.add_user(&name, Role::Manager, &pin, "setup")?;
+    state.set_user(Some(user.clone()));
+    Ok(convert::user(&user))
+}
+
+/// Anyone signed in may switch the language (kept in the till's config).
+#[tauri::command(rename_all = "snake_case")]
+pub fn set_language(state: State<'_, AppState>, language: String) -> ApiResult<()> {
+    let actor = state.current_user().map(|u| u.name).unwrap_or_default();
+    Ok(state.till()?.set_setting("language", &language, &actor)?)
+}
+
+/// The sale screen is interactive (the amount field has focus): printed once on stdout, for
+/// the start-up benchmark.
+#[tauri::command(rename_all = "snake_case")]
+pub fn ui_ready() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| println!("cashier-app: sale screen ready"));
+}

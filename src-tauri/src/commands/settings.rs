@@ -1,0 +1,52 @@
+//! Settings, for managers only. The secret is write-only: the UI learns "configured" or not.
+
+use tauri::State;
+
+use crate::convert;
+use crate::dto::{RoleDto, SettingDto, SettingsView, UserDto};
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn settings(state: State<'_, AppState>) -> ApiResult<SettingsView> {
+    state.manager()?;
+    let till = state.till()?;
+    Ok(SettingsView {
+        values: till
+            .settings()
+            .into_iter()
+            .map(|(key, value)| SettingDto { key, value })
+            .collect(),
+        secret_configured: till.secret_configured()?,
+        users: till.users()?.iter().map(convert::user).collect(),
+        data_dir: till.data_dir().display().to_string(),
+    })
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn set_setting(state: State<'_, AppState>, key: String, value: String) -> ApiResult<()> {
+    let user = state.manager()?;
+    Ok(state.till()?.set_setting(&key, &value, &user.name)?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn set_secret(state: State<'_, AppState>, secret: String) -> ApiResult<bool> {
+    let user = state.manager()?;
+    let till = state.till()?;
+    till.set_secret(&secret, &user.name)?;
+    Ok(till.secret_configured()?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn add_user(
+    state: State<'_, AppState>,
+    name: String,
+    role: RoleDto,
+    pin: String,
+) -> ApiResult<UserDto> {
+    let user = state.manager()?;
+    let added = state
+        .till()?
+        .add_user(&name, convert::role_in(role), &pin, &user.name)?;
+    Ok(convert::user(&added))
+}

@@ -1,0 +1,171 @@
+//! Core types to DTOs and back: plain field copies, masked cards only.
+
+use ecommpay::Tiyin;
+use till::db::cards::Card;
+use till::db::messages::TimelineEntry;
+use till::db::payouts::PayoutRequestRow;
+use till::{Cursor, HistoryFilter, HistoryRow, Kind, Payment, Role, State, User};
+
+use crate::dto::*;
+
+pub fn kind(k: Kind) -> KindDto {
+    match k {
+        Kind::Sale => KindDto::Sale,
+        Kind::Payout => KindDto::Payout,
+    }
+}
+
+pub fn kind_in(k: KindDto) -> Kind {
+    match k {
+        KindDto::Sale => Kind::Sale,
+        KindDto::Payout => Kind::Payout,
+    }
+}
+
+pub fn state(s: State) -> StateDto {
+    match s {
+        State::Created => StateDto::Created,
+        State::Sending => StateDto::Sending,
+        State::Accepted => StateDto::Accepted,
+        State::Pending => StateDto::Pending,
+        State::Success => StateDto::Success,
+        State::Failed => StateDto::Failed,
+    }
+}
+
+pub fn state_in(s: StateDto) -> State {
+    match s {
+        StateDto::Created => State::Created,
+        StateDto::Sending => State::Sending,
+        StateDto::Accepted => State::Accepted,
+        StateDto::Pending => State::Pending,
+        StateDto::Success => State::Success,
+        StateDto::Failed => State::Failed,
+    }
+}
+
+pub fn role(r: Role) -> RoleDto {
+    match r {
+        Role::Cashier => RoleDto::Cashier,
+        Role::Manager => RoleDto::Manager,
+    }
+}
+
+pub fn role_in(r: RoleDto) -> Role {
+    match r {
+        RoleDto::Cashier => Role::Cashier,
+        RoleDto::Manager => Role::Manager,
+    }
+}
+
+pub fn user(u: &User) -> UserDto {
+    UserDto {
+        id: u.id,
+        name: u.name.clone(),
+        role: role(u.role),
+    }
+}
+
+pub fn filter(q: &HistoryQuery) -> HistoryFilter {
+    HistoryFilter {
+        from_ms: q.from_ms,
+        to_ms: q.to_ms,
+        state: q.state.map(state_in),
+        kind: q.kind.map(kind_in),
+        amount_min: q.amount_min.map(Tiyin::new),
+        amount_max: q.amount_max.map(Tiyin::new),
+        text: q.text.clone().filter(|t| !t.trim().is_empty()),
+    }
+}
+
+pub fn cursor_in(c: CursorDto) -> Cursor {
+    Cursor {
+        created_at: c.created_at,
+        id: c.id,
+    }
+}
+
+pub fn cursor(c: Cursor) -> CursorDto {
+    CursorDto {
+        created_at: c.created_at,
+        id: c.id,
+    }
+}
+
+pub fn history_row(r: HistoryRow) -> HistoryRowDto {
+    HistoryRowDto {
+        id: r.id,
+        payment_id: r.payment_id,
+        kind: kind(r.kind),
+        amount: r.amount.get(),
+        state: state(r.state),
+        gateway_status: r.gateway_status,
+        masked_card: r.masked_card,
+        created_at: r.created_at,
+        final_at: r.final_at,
+        code: r.code,
+        message: r.message,
+        flagged: r.flagged,
+        abandoned: r.abandoned,
+    }
+}
+
+/// A payment as a history row (the detail view's header).
+pub fn payment_row(p: &Payment) -> HistoryRowDto {
+    HistoryRowDto {
+        id: p.id,
+        payment_id: p.payment_id.clone(),
+        kind: kind(p.kind),
+        amount: p.amount.get(),
+        state: state(p.state),
+        gateway_status: p.gateway_status.clone(),
+        masked_card: p.masked_card.clone(),
+        created_at: p.created_at,
+        final_at: p.final_at,
+        code: p.code.clone(),
+        message: p.message.clone(),
+        flagged: p.flagged,
+        abandoned: p.abandoned_at.is_some(),
+    }
+}
+
+pub fn timeline_entry(e: TimelineEntry, with_raw: bool) -> TimelineEntryDto {
+    TimelineEntryDto {
+        id: e.id,
+        source: e.source.as_str().to_owned(),
+        received_at: e.received_at,
+        http_status: e.http_status,
+        signature: e.signature.as_str().to_owned(),
+        status: e.status,
+        applied: e.applied,
+        flag: e.flag,
+        raw: with_raw.then_some(e.raw),
+    }
+}
+
+pub fn card(c: Card) -> CardDto {
+    CardDto {
+        id: c.id,
+        masked: c.masked,
+        first_payment_id: c.first_payment_id,
+        last_used_at: c.last_used_at,
+        use_count: c.use_count,
+    }
+}
+
+pub fn payout_request(r: PayoutRequestRow) -> PayoutRequestDto {
+    PayoutRequestDto {
+        id: r.id,
+        masked_card: r.masked_card,
+        sale_payment_id: r.sale_payment_id,
+        amount: r.amount.get(),
+        reason: r.reason,
+        requested_name: r.requested_name,
+        requested_at: r.requested_at,
+        expires_at: r.expires_at,
+        status: r.status.as_str().to_owned(),
+        approver: r.approver,
+        payment_id: r.payment_id,
+        payment_state: r.payment_state,
+    }
+}

@@ -1,0 +1,140 @@
+//! Demo mode: with no credentials configured, the app runs the gateway sandbox in-process and
+//! a till of its own (in `<data dir>/demo`, so demo payments never mix with real ones). The
+//! sandbox listens on every interface with bot links on the machine's LAN address when there is
+//! one, so a phone on the same network can pay; a browser on the same desktop always can.
+
+use std::net::{IpAddr, SocketAddr, UdpSocket};
+use std::path::Path;
+use std::time::Duration;
+
+use ecommpay_sandbox::{ConfigPatch, RunningSandbox, Sandbox, SandboxConfig};
+use till::listener::ListenerHandle;
+use till::{InitOptions, Role, Till, TillError, User};
+
+use crate::dto::{DemoInfo, DemoUser, RoleDto};
+
+pub const PROJECT_ID: u64 = 1001;
+/// Not a secret: the demo sandbox's own key, stored in the demo till's keyring entry.
+const SECRET: &str = "demo-sandbox-secret";
+pub const TILL_CODE: &str = "DEMO";
+/// The demo users and their PINs (shown on the sign-in screen in demo mode).
+pub const USERS: &[(&str, Role, &str)] = &[
+    ("Kassir", Role::Cashier, "1111"),
+    ("Menejer", Role::Manager, "2222"),
+    ("Direktor", Role::Manager, "3333"),
+];
+
+/// Settings that make the demo lively: the sandbox is not the real gateway, so its 10-second
+/// rule for the first status poll does not apply; callbacks come back on loopback at once.
+const SETTINGS: &[(&str, &str)] = &[
+    ("timing.first_poll_ms", "2000"),
+    ("timing.sale_poll_max_ms", "2000"),
+    ("timing.payout_poll_max_ms", "2000"),
+    ("timing.http_connect_ms", "2000"),
+    ("timing.http_read_ms", "5000"),
+    ("callback.enabled", "true"),
+    ("callback.listen", "127.0.0.1:0"),
+];
+
+/// The running demo: keep it alive as long as the app.
+pub struct Demo {
+    _sandbox: RunningSandbox,
+    _listener: ListenerHandle,
+    pub public_url: String,
+}
+
+impl Demo {
+    pub fn info(&self) -> DemoInfo {
+        DemoInfo {
+            sandbox_url: self.public_url.clone(),
+            users: USERS
+                .iter()
+                .map(|(name, role, pin)| DemoUser {
+                    name: (*name).to_owned(),
+                    role: match role {
+                        Role::Cashier => RoleDto::Cashier,
+                        Role::Manager => RoleDto::Manager,
+                    },
+                    pin: (*pin).to_owned(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The address other machines on the LAN reach this one at, if any (no packet is sent: a UDP
+/// "connect" only picks the outgoing interface).
+fn lan_ip() -> Option<IpAddr> {
+    let s = UdpSocket::bind("0.0.0.0:0").ok()?;
+    s.connect("192.0.2.1:9").ok()?;
+    let ip = s.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+/// Starts the sandbox and the demo till in `dir`; returns the till, the demo, and the user to
+/// start signed in as (the demo cashier).
+pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<User>), TillError> {
+    let loopback_only = std::env::var_os("CASHIER_DEMO_LOOPBACK").is_some();
+    let lan = if loopback_only { None } else { lan_ip() };
+    // With a LAN address the bot links must carry it, so the port is chosen first.
+    let listen: SocketAddr = match lan {
+        Some(_) => {
+            let probe = std::net::TcpListener::bind("0.0.0.0:0")?;
+            let port = probe.local_addr()?.port();
+            drop(probe);
+            SocketAddr::from(([0, 0, 0, 0], port))
+        }
+        None => "127.0.0.1:0".parse().expect("an address"),
+    };
+    let public_url = lan.map(|ip| format!("http://{ip}:{}", listen.port()));
+    let cfg = SandboxConfig {
+        project_id: PROJECT_ID,
+        secret: ecommpay::Secret::new(SECRET),
+        payout_delay: Duration::from_secs(3),
+        public_url: public_url.clone(),
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(cfg, listen)
+        .await
+        .map_err(|e| TillError::Listener(format!("the demo gateway could not start: {e}")))?;
+    let public_url = public_url.unwrap_or_else(|| sandbox.base_url().to_owned());
+    let till = Till::init(
+        dir,
+        &InitOptions {
+            project_id: PROJECT_ID,
+            gateway_url: sandbox.base_url().to_owned(),
+            till_code: TILL_CODE.into(),
+        },
+    )?;
+    if !till.secret_configured()? {
+        till.set_secret(SECRET, "demo")?;
+    }
+    for (k, v) in SETTINGS {
+        till.set_setting(k, v, "demo")?;
+    }
+    let listener = till.start_listener().await?;
+    sandbox.control().configure(&ConfigPatch {
+        callback_url: Some(format!(
+            "http://127.0.0.1:{}{}",
+            listener.addr.port(),
+            till.config().callback.path
+        )),
+        ..ConfigPatch::default()
+    });
+    let existing = till.users()?;
+    for (name, role, pin) in USERS {
+        if !existing.iter().any(|u| u.name == *name) {
+            till.add_user(name, *role, pin, "demo")?;
+        }
+    }
+    let cashier = till.users()?.into_iter().find(|u| u.role == Role::Cashier);
+    Ok((
+        till,
+        Demo {
+            _sandbox: sandbox,
+            _listener: listener,
+            public_url,
+        },
+        cashier,
+    ))
+}

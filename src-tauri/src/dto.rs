@@ -1,0 +1,312 @@
+//! What crosses into the web view, and nothing more: masked cards only, no secret, no card
+//! identifier. Money is integer tiyin (`number` in TypeScript, always an integer far below
+//! 2^53); times are Unix milliseconds. TypeScript types are generated from these (ts-rs; see
+//! `bindings.rs`) into `ui/src/bindings.ts`.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Sale or payout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum KindDto {
+    Sale,
+    Payout,
+}
+
+/// The local state of a payment (see `till::State`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum StateDto {
+    Created,
+    Sending,
+    Accepted,
+    Pending,
+    Success,
+    Failed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleDto {
+    Cashier,
+    Manager,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct UserDto {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub role: RoleDto,
+}
+
+/// A demo user whose PIN the sign-in screen shows (demo mode only).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DemoUser {
+    pub name: String,
+    pub role: RoleDto,
+    pub pin: String,
+}
+
+/// Demo mode: the sandbox runs inside the app.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DemoInfo {
+    /// Where the sandbox's bot pages are (the QR codes point there).
+    pub sandbox_url: String,
+    pub users: Vec<DemoUser>,
+}
+
+/// What the UI needs at start.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AppInfo {
+    pub version: String,
+    pub demo: Option<DemoInfo>,
+    /// `uz`, `ru` or `en`.
+    pub language: String,
+    pub till_code: String,
+    pub user: Option<UserDto>,
+    /// Whether any user exists (if not, the first manager is created at sign-in).
+    pub has_users: bool,
+    pub gateway_ok: bool,
+    /// How long a sale's QR stays payable (the countdown).
+    pub qr_valid_secs: u32,
+    /// The largest single sale, in tiyin.
+    #[ts(type = "number")]
+    pub sale_max: i64,
+}
+
+/// The link the customer opens.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct LinkDto {
+    pub url: String,
+    /// `GET` or `POST`.
+    pub method: String,
+    /// False when the link must be opened with POST: a phone cannot do that from a QR code.
+    pub scannable: bool,
+    /// The QR code as an SVG document (only when scannable).
+    pub qr_svg: Option<String>,
+}
+
+/// Where the sale on screen stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SalePhase {
+    /// Written and sent; no link yet.
+    Starting,
+    /// The QR is shown; the customer has not paid yet.
+    WaitingCustomer,
+    /// The customer acted; the bank is deciding.
+    Checking,
+    Success,
+    Declined,
+}
+
+/// The sale on screen (the main window and the customer display both show it).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SaleView {
+    pub payment_id: String,
+    #[ts(type = "number")]
+    pub amount: i64,
+    pub phase: SalePhase,
+    pub link: Option<LinkDto>,
+    /// When the link arrived (the countdown starts there), Unix ms.
+    #[ts(type = "number | null")]
+    pub link_at: Option<i64>,
+    pub masked_card: Option<String>,
+    /// The gateway's decline code and message, when declined.
+    pub code: Option<String>,
+    pub message: Option<String>,
+}
+
+/// Pushed to the web view as the Tauri event `till` (no polling).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum UiEvent {
+    /// The sale on screen changed (also sent to the customer display).
+    Sale { sale: Option<SaleView> },
+    /// Any payment's state changed (history and payouts refresh on it).
+    PaymentChanged { payment_id: String, state: StateDto },
+    /// An abandoned sale was paid after all: raise it loudly.
+    LateSuccess {
+        payment_id: String,
+        #[ts(type = "number")]
+        amount: i64,
+    },
+    /// A gateway message was kept but not applied.
+    Flagged { payment_id: String, reason: String },
+    /// The gateway is reachable or not.
+    Health {
+        gateway_ok: bool,
+        code: Option<String>,
+    },
+    PayoutRequested {
+        #[ts(type = "number")]
+        request_id: i64,
+        #[ts(type = "number")]
+        amount: i64,
+    },
+    PayoutDecided {
+        #[ts(type = "number")]
+        request_id: i64,
+        approved: bool,
+        payment_id: Option<String>,
+    },
+    /// CSV export progress (rows written so far).
+    ExportProgress {
+        #[ts(type = "number")]
+        rows: u64,
+    },
+    /// Events were missed (the UI reloads what it shows).
+    Lagged,
+}
+
+/// History filter (all optional).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct HistoryQuery {
+    #[ts(type = "number | null")]
+    pub from_ms: Option<i64>,
+    #[ts(type = "number | null")]
+    pub to_ms: Option<i64>,
+    pub state: Option<StateDto>,
+    pub kind: Option<KindDto>,
+    #[ts(type = "number | null")]
+    pub amount_min: Option<i64>,
+    #[ts(type = "number | null")]
+    pub amount_max: Option<i64>,
+    /// Payment id prefix, masked card, or the card's last four digits.
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS)]
+pub struct CursorDto {
+    #[ts(type = "number")]
+    pub created_at: i64,
+    #[ts(type = "number")]
+    pub id: i64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct HistoryRowDto {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub payment_id: String,
+    pub kind: KindDto,
+    #[ts(type = "number")]
+    pub amount: i64,
+    pub state: StateDto,
+    pub gateway_status: Option<String>,
+    pub masked_card: Option<String>,
+    #[ts(type = "number")]
+    pub created_at: i64,
+    #[ts(type = "number | null")]
+    pub final_at: Option<i64>,
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub flagged: bool,
+    pub abandoned: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct HistoryPageDto {
+    pub rows: Vec<HistoryRowDto>,
+    pub next: Option<CursorDto>,
+}
+
+/// One gateway message of a payment. `raw` (redacted JSON) only for managers.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TimelineEntryDto {
+    #[ts(type = "number")]
+    pub id: i64,
+    /// `answer`, `status`, `callback` or `error`.
+    pub source: String,
+    #[ts(type = "number")]
+    pub received_at: i64,
+    pub http_status: Option<u16>,
+    /// `verified`, `absent`, `bad` or `none`.
+    pub signature: String,
+    pub status: Option<String>,
+    pub applied: bool,
+    pub flag: Option<String>,
+    #[ts(type = "unknown")]
+    pub raw: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PaymentDetail {
+    pub row: HistoryRowDto,
+    pub created_by: Option<String>,
+    pub description: Option<String>,
+    pub timeline: Vec<TimelineEntryDto>,
+    /// How much of this sale may still be returned (sales that succeeded), in tiyin.
+    pub returnable: bool,
+    #[ts(type = "number | null")]
+    pub card_id: Option<i64>,
+}
+
+/// A saved card: masked only.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CardDto {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub masked: String,
+    pub first_payment_id: String,
+    #[ts(type = "number")]
+    pub last_used_at: i64,
+    #[ts(type = "number")]
+    pub use_count: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct PayoutInputDto {
+    #[ts(type = "number")]
+    pub card_id: i64,
+    #[ts(type = "number")]
+    pub amount: i64,
+    pub reason: String,
+    /// "Return money" of this sale.
+    pub sale_payment_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PayoutRequestDto {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub masked_card: String,
+    pub sale_payment_id: Option<String>,
+    #[ts(type = "number")]
+    pub amount: i64,
+    pub reason: String,
+    pub requested_name: String,
+    #[ts(type = "number")]
+    pub requested_at: i64,
+    #[ts(type = "number")]
+    pub expires_at: i64,
+    /// `requested`, `approved`, `rejected` or `expired`.
+    pub status: String,
+    pub approver: Option<String>,
+    pub payment_id: Option<String>,
+    pub payment_state: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SettingDto {
+    pub key: String,
+    pub value: String,
+}
+
+/// The settings screen. The secret appears only as "configured" or not.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SettingsView {
+    pub values: Vec<SettingDto>,
+    pub secret_configured: bool,
+    pub users: Vec<UserDto>,
+    pub data_dir: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ExportDone {
+    pub path: String,
+    #[ts(type = "number")]
+    pub rows: u64,
+}

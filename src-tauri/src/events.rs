@@ -1,0 +1,251 @@
+//! Core events to Tauri events (`till`, payload [`UiEvent`]), pushed to every window: the UI
+//! never polls. The sale on screen is followed through its own handle's receiver, which was
+//! subscribed before the sale was written, so no event of it can be missed.
+
+use tauri::{AppHandle, Emitter, Manager};
+use till::{PaymentHandle, State, Till, TillEvent};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::convert;
+use crate::dto::{LinkDto, SalePhase, SaleView, UiEvent};
+use crate::health;
+use crate::qr;
+use crate::state::AppState;
+
+/// The Tauri event name.
+pub const EVENT: &str = "till";
+
+pub fn emit(app: &AppHandle, e: UiEvent) {
+    if let Err(err) = app.emit(EVENT, e) {
+        tracing::warn!("event not delivered: {err}");
+    }
+}
+
+/// Tells every window what the sale on screen is now.
+pub fn emit_sale(app: &AppHandle, sale: Option<SaleView>) {
+    emit(app, UiEvent::Sale { sale });
+}
+
+/// The UI event for a core event, if the UI cares.
+fn translate(e: &TillEvent) -> Option<UiEvent> {
+    use TillEvent as T;
+    Some(match e {
+        T::Created { payment_id, .. } => UiEvent::PaymentChanged {
+            payment_id: payment_id.clone(),
+            state: convert::state(State::Created),
+        },
+        T::Status {
+            payment_id, state, ..
+        }
+        | T::Final {
+            payment_id, state, ..
+        } => UiEvent::PaymentChanged {
+            payment_id: payment_id.clone(),
+            state: convert::state(*state),
+        },
+        T::LateSuccess { payment_id, amount } => UiEvent::LateSuccess {
+            payment_id: payment_id.clone(),
+            amount: amount.get(),
+        },
+        T::Flagged { payment_id, reason } => UiEvent::Flagged {
+            payment_id: payment_id.clone(),
+            reason: reason.clone(),
+        },
+        T::PayoutRequested { request_id, amount } => UiEvent::PayoutRequested {
+            request_id: *request_id,
+            amount: amount.get(),
+        },
+        T::PayoutDecided {
+            request_id,
+            approved,
+            payment_id,
+        } => UiEvent::PayoutDecided {
+            request_id: *request_id,
+            approved: *approved,
+            payment_id: payment_id.clone(),
+        },
+        T::Sending { .. }
+        | T::Accepted { .. }
+        | T::Link { .. }
+        | T::Abandoned { .. }
+        | T::GatewayTrouble { .. } => return None,
+    })
+}
+
+/// Forwards every core event for as long as the app runs.
+pub fn forward(app: AppHandle, till: Till) {
+    let mut rx = till.subscribe();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match rx.recv().await {
+                Ok(e) => {
+                    health::observe(&app, &e);
+                    if let Some(ui) = translate(&e) {
+                        emit(&app, ui);
+                    }
+                }
+                Err(RecvError::Lagged(_)) => emit(&app, UiEvent::Lagged),
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// What a core event does to the sale on screen; false when nothing changed.
+pub fn apply(slot: &mut Option<SaleView>, e: &TillEvent, masked: Option<String>) -> bool {
+    let Some(view) = slot.as_mut() else {
+        return false;
+    };
+    if e.payment_id() != Some(view.payment_id.as_str()) {
+        return false;
+    }
+    match e {
+        TillEvent::Link {
+            url,
+            method,
+            scannable,
+            ..
+        } => {
+            view.link = Some(LinkDto {
+                url: url.clone(),
+                method: method.clone(),
+                scannable: *scannable,
+                qr_svg: if *scannable { qr::svg(url) } else { None },
+            });
+            view.link_at = Some(now_ms());
+            if view.phase == SalePhase::Starting {
+                view.phase = SalePhase::WaitingCustomer;
+            }
+        }
+        TillEvent::Status { status, .. } => {
+            let waiting = status.contains("awaiting");
+            view.phase = match (waiting, view.link.is_some()) {
+                (true, true) => SalePhase::WaitingCustomer,
+                (true, false) => SalePhase::Starting,
+                (false, _) => SalePhase::Checking,
+            };
+        }
+        TillEvent::Final {
+            state,
+            code,
+            message,
+            ..
+        } => {
+            view.phase = if *state == State::Success {
+                SalePhase::Success
+            } else {
+                SalePhase::Declined
+            };
+            view.masked_card = masked;
+            view.code = code.clone();
+            view.message = message.clone();
+        }
+        TillEvent::Abandoned { .. } => *slot = None,
+        _ => return false,
+    }
+    true
+}
+
+/// Follows the sale on screen until it ends or is abandoned.
+pub fn track_sale(app: AppHandle, mut handle: PaymentHandle) {
+    let id = handle.payment_id.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let e = match handle.events.recv().await {
+                Ok(e) => e,
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => break,
+            };
+            if e.payment_id() != Some(id.as_str()) {
+                continue;
+            }
+            let done = matches!(e, TillEvent::Final { .. } | TillEvent::Abandoned { .. });
+            let state = app.state::<AppState>();
+            let masked = match (&e, state.till()) {
+                (TillEvent::Final { .. }, Ok(till)) => {
+                    till.payment(&id).ok().and_then(|p| p.masked_card)
+                }
+                _ => None,
+            };
+            if let Some(view) = state.update_sale(|slot| apply(slot, &e, masked)) {
+                emit_sale(&app, view);
+            }
+            if done {
+                break;
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use till::Kind;
+
+    fn view() -> Option<SaleView> {
+        Some(SaleView {
+            payment_id: "D-1".into(),
+            amount: 15_000_000,
+            phase: SalePhase::Starting,
+            link: None,
+            link_at: None,
+            masked_card: None,
+            code: None,
+            message: None,
+        })
+    }
+
+    #[test]
+    fn a_sale_goes_from_link_to_result() {
+        let mut slot = view();
+        let link = TillEvent::Link {
+            payment_id: "D-1".into(),
+            url: "http://127.0.0.1:1/bot/x".into(),
+            method: "GET".into(),
+            scannable: true,
+        };
+        assert!(apply(&mut slot, &link, None));
+        let v = slot.clone().unwrap();
+        assert_eq!(v.phase, SalePhase::WaitingCustomer);
+        assert!(v.link.unwrap().qr_svg.unwrap().contains("<svg"));
+        let other = TillEvent::Abandoned {
+            payment_id: "D-2".into(),
+        };
+        assert!(!apply(&mut slot, &other, None), "another payment's event");
+        let fin = TillEvent::Final {
+            payment_id: "D-1".into(),
+            kind: Kind::Sale,
+            state: State::Failed,
+            status: "decline".into(),
+            code: Some("20105".into()),
+            message: Some("Insufficient funds".into()),
+        };
+        assert!(apply(&mut slot, &fin, None));
+        let v = slot.unwrap();
+        assert_eq!(
+            (v.phase, v.code.as_deref()),
+            (SalePhase::Declined, Some("20105"))
+        );
+    }
+
+    #[test]
+    fn a_post_link_gets_no_qr() {
+        let mut slot = view();
+        let link = TillEvent::Link {
+            payment_id: "D-1".into(),
+            url: "https://bank.example/3ds".into(),
+            method: "POST".into(),
+            scannable: false,
+        };
+        assert!(apply(&mut slot, &link, None));
+        let l = slot.unwrap().link.unwrap();
+        assert!(!l.scannable && l.qr_svg.is_none());
+    }
+}

@@ -1,0 +1,114 @@
+//! An abandoned sale paid later, a payout asked, approved with a PIN and completed, and
+//! switching languages (errors included).
+
+use fantoccini::key::Key;
+
+use super::{pay, App};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_abandoned_sale_that_later_succeeds_is_raised_loudly() {
+    let app = App::start("sale-abandoned-late-success").await;
+    app.keys(&format!("70000{}", char::from(Key::Enter))).await;
+    let url = app
+        .wait_attr("[data-testid=qr]", "data-url", |u| u.contains("/bot/"))
+        .await;
+    // The cashier gives up waiting: back to a new sale at once.
+    app.keys(&char::from(Key::Escape).to_string()).await;
+    app.wait_focus("amount").await;
+    // ... and the customer pays after all.
+    pay(&url, "humo-ok").await;
+    let notice = app
+        .wait_text("[data-testid=notice-late_success]", |t| {
+            t.contains("70 000 so'm")
+        })
+        .await;
+    assert!(!notice.is_empty());
+    app.shot("sale-abandoned-late-success").await;
+    // History shows it as a success that was abandoned.
+    app.click("[data-testid=tab-history]").await;
+    app.wait_count("[data-testid=history-row]", 1).await;
+    let row = app.text("[data-testid=history-row]").await;
+    assert!(row.contains("70 000 so'm"), "{row}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payout_is_requested_approved_with_a_pin_and_completed() {
+    let app = App::start("payout-approved").await;
+    app.sale("120000", "uzcard-ok").await;
+    app.next_sale().await;
+
+    // "Return money" from the sale's detail.
+    app.click("[data-testid=tab-history]").await;
+    app.wait_count("[data-testid=history-row]", 1).await;
+    app.click("[data-testid=history-row]").await;
+    app.click("[data-testid=detail-return]").await;
+    app.wait_css("[data-testid=return-for]").await;
+    app.type_into("[data-testid=payout-amount]", "20000").await;
+    app.type_into("[data-testid=payout-reason]", "Returned goods")
+        .await;
+    app.click("[data-testid=payout-submit]").await;
+    app.wait_css("[data-testid=payout-sent]").await;
+    app.wait_attr("[data-testid=payout-request]", "data-status", |s| {
+        s == "requested"
+    })
+    .await;
+
+    // A wrong PIN is refused, in words.
+    app.click("[data-testid=approve]").await;
+    app.type_into("[data-testid=approve-pin]", "9999").await;
+    app.click("[data-testid=approve-confirm]").await;
+    app.wait_text("[data-testid=approve-error]", |t| !t.is_empty())
+        .await;
+    // The manager's PIN approves it; the payout goes through (the demo gateway pays out after
+    // a few seconds) and the queue follows it live.
+    app.select("[data-testid=approve-manager]", "Menejer").await;
+    app.type_into("[data-testid=approve-pin]", "2222").await;
+    app.click("[data-testid=approve-confirm]").await;
+    app.wait_attr("[data-testid=payout-request]", "data-status", |s| {
+        s == "approved"
+    })
+    .await;
+    app.wait_attr("[data-testid=payout-request]", "data-payment-state", |s| {
+        s == "success"
+    })
+    .await;
+    app.shot("payout-approved").await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_language_switches_live_errors_included() {
+    let app = App::start("language").await;
+    app.click("[data-testid=lang-en]").await;
+    app.wait_text("[data-testid=tab-sale]", |t| t == "Sale")
+        .await;
+    app.click("[data-testid=lang-ru]").await;
+    app.wait_text("[data-testid=tab-sale]", |t| t == "Продажа")
+        .await;
+    app.wait_text("[data-testid=tab-history]", |t| t == "История")
+        .await;
+
+    // An error in Russian: a wrong PIN at sign-in.
+    app.click("[data-testid=sign-out]").await;
+    app.wait_css("[data-testid=signin]").await;
+    app.type_into("[data-testid=signin-pin]", "0000").await;
+    app.click("[data-testid=signin-submit]").await;
+    app.wait_text("[data-testid=signin-error]", |t| t == "Неверный PIN.")
+        .await;
+    app.click("[data-testid=lang-uz]").await;
+    app.wait_text("[data-testid=signin-error]", |t| t == "PIN noto'g'ri.")
+        .await;
+    app.shot("language-uz-error").await;
+    app.click("[data-testid=lang-en]").await;
+    app.wait_text("[data-testid=signin-error]", |t| t == "Wrong PIN.")
+        .await;
+
+    // The right PIN signs in again, onto the sale screen.
+    app.select("[data-testid=signin-user]", "Kassir").await;
+    app.type_into("[data-testid=signin-pin]", "1111").await;
+    app.click("[data-testid=signin-submit]").await;
+    app.wait_focus("amount").await;
+    app.shot("language-en").await;
+    app.stop().await;
+}

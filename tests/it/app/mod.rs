@@ -1,0 +1,403 @@
+//! End-to-end tests of the real desktop app: the release-shaped debug binary in a real WebKit
+//! window under Xvfb, driven through tauri-driver and WebKitWebDriver, in demo mode against the
+//! sandbox running inside the app. Each test saves a screenshot to artifacts/e2e/.
+//!
+//! Needs DISPLAY, a D-Bus session with an unlocked keyring (scripts/with-session.sh), the
+//! built app (`cargo build --workspace --bins`) and `tauri-driver` (scripts/setup.sh installs
+//! it). Anything missing fails the test with the fix; nothing skips.
+
+mod flows;
+mod history;
+mod sale;
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::support::{bin, workspace_root};
+
+/// The longest any single UI condition may take (a sale's result arrives in about a second).
+pub const WAIT: Duration = Duration::from_secs(30);
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn tauri_driver() -> PathBuf {
+    let candidates = [
+        std::env::var_os("TAURI_DRIVER").map(PathBuf::from),
+        std::env::var_os("CARGO_HOME").map(|h| PathBuf::from(h).join("bin/tauri-driver")),
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver")),
+        Some(PathBuf::from("/root/.cargo/bin/tauri-driver")),
+    ];
+    for c in candidates.into_iter().flatten() {
+        if c.exists() {
+            return c;
+        }
+    }
+    if let Ok(o) = Command::new("sh")
+        .args(["-c", "command -v tauri-driver"])
+        .output()
+    {
+        let p = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+        if !p.is_empty() {
+            return PathBuf::from(p);
+        }
+    }
+    panic!("tauri-driver is not installed: `cargo install tauri-driver --locked --version ^2` (scripts/setup.sh does)")
+}
+
+/// One app window at a time: the tests share a 2-core machine with the rest of the suite, and
+/// several WebKit instances at once would make timings (not results) unpredictable.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// One app under WebDriver, with its own data folder and export folder.
+pub struct App {
+    _turn: tokio::sync::MutexGuard<'static, ()>,
+    pub client: Client,
+    driver: Child,
+    pub data: tempfile::TempDir,
+    pub exports: tempfile::TempDir,
+    name: &'static str,
+}
+
+impl App {
+    /// Starts the app in demo mode (fresh data folder) and waits for the sale screen.
+    pub async fn start(name: &'static str) -> App {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "no DISPLAY: run the E2E tests through scripts/with-session.sh (Xvfb, D-Bus, keyring)"
+        );
+        let app = bin("cashier-app");
+        let driver_bin = tauri_driver();
+        assert!(
+            std::path::Path::new("/usr/bin/WebKitWebDriver").exists(),
+            "WebKitWebDriver missing: apt-get install webkit2gtk-driver (scripts/setup.sh does)"
+        );
+        let turn = ONE_AT_A_TIME.lock().await;
+        let data = tempfile::tempdir().unwrap();
+        let exports = tempfile::tempdir().unwrap();
+        let (port, native) = (free_port(), free_port());
+        let driver = Command::new(driver_bin)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .env("CASHIER_DATA_DIR", data.path())
+            .env("CASHIER_EXPORT_DIR", exports.path())
+            .env("CASHIER_DEMO_LOOPBACK", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tauri-driver starts");
+        let deadline = Instant::now() + WAIT;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not listen");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert(
+            "tauri:options".into(),
+            json!({ "application": app.to_string_lossy() }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a WebDriver session with the app");
+        let app = App {
+            _turn: turn,
+            client,
+            driver,
+            data,
+            exports,
+            name,
+        };
+        app.wait_css("[data-testid=amount]").await;
+        app
+    }
+
+    /// The first element matching `css`, waiting for it (bounded).
+    pub async fn wait_css(&self, css: &str) -> Element {
+        match self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .every(Duration::from_millis(100))
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(e) => e,
+            Err(e) => {
+                self.shot(&format!("{}-FAILED", self.name)).await;
+                panic!(
+                    "no element {css} within {WAIT:?}: {e}; page text: {}",
+                    self.text("body").await
+                )
+            }
+        }
+    }
+
+    /// Waits until `f(text of css)` holds; returns the text.
+    pub async fn wait_text(&self, css: &str, f: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        let mut last = String::new();
+        loop {
+            if let Ok(e) = self.client.find(Locator::Css(css)).await {
+                if let Ok(t) = e.text().await {
+                    if f(&t) {
+                        return t;
+                    }
+                    last = t;
+                }
+            }
+            if Instant::now() > deadline {
+                self.shot(&format!("{}-FAILED", self.name)).await;
+                panic!(
+                    "{css}: condition not met within {WAIT:?}; last text {last:?}; page: {}",
+                    self.text("body").await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until an attribute of `css` satisfies `f`; returns it.
+    pub async fn wait_attr(&self, css: &str, attr: &str, f: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        let mut last = None;
+        loop {
+            if let Ok(e) = self.client.find(Locator::Css(css)).await {
+                if let Ok(Some(v)) = e.attr(attr).await {
+                    if f(&v) {
+                        return v;
+                    }
+                    last = Some(v);
+                }
+            }
+            if Instant::now() > deadline {
+                self.shot(&format!("{}-FAILED", self.name)).await;
+                panic!(
+                    "{css}[{attr}]: condition not met within {WAIT:?}; last {last:?}; page: {}",
+                    self.text("body").await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        match self.client.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    pub async fn count(&self, css: &str) -> usize {
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0)
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait_css(css).await.click().await.expect("click");
+    }
+
+    /// Types into whatever has focus (keys go to the active element, like a keyboard).
+    pub async fn keys(&self, text: &str) {
+        let active = self
+            .client
+            .active_element()
+            .await
+            .expect("an active element");
+        active.send_keys(text).await.expect("typing");
+    }
+
+    /// Replaces the text of an input: emptied with an `input` event (as a person's delete
+    /// would fire), then typed key by key.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let e = self.wait_css(css).await;
+        self.client
+            .execute(
+                "const e = document.querySelector(arguments[0]); e.value = ''; \
+                 e.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![json!(css)],
+            )
+            .await
+            .expect("clearing an input");
+        if !text.is_empty() {
+            e.send_keys(text).await.expect("typing");
+        }
+    }
+
+    /// The id of the focused element.
+    pub async fn focused_testid(&self) -> Option<String> {
+        let e = self.client.active_element().await.ok()?;
+        e.attr("data-testid").await.ok().flatten()
+    }
+
+    /// Waits until exactly `n` elements match `css`.
+    pub async fn wait_count(&self, css: &str, n: usize) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let have = self.count(css).await;
+            if have == n {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.shot(&format!("{}-FAILED", self.name)).await;
+                panic!("{have} elements match {css}, not {n}, after {WAIT:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn select(&self, css: &str, value: &str) {
+        self.wait_css(css)
+            .await
+            .select_by_value(value)
+            .await
+            .expect("select an option");
+    }
+
+    /// A sale typed on the keyboard and paid (or declined) on the bot page with `card`;
+    /// returns the bot link. Leaves the result on screen.
+    pub async fn sale(&self, som: &str, card: &str) -> String {
+        self.wait_focus("amount").await;
+        self.keys(&format!("{som}{}", char::from(fantoccini::key::Key::Enter)))
+            .await;
+        let url = self
+            .wait_attr("[data-testid=qr]", "data-url", |u| u.contains("/bot/"))
+            .await;
+        pay(&url, card).await;
+        let want = if card == "uzcard-nofunds" {
+            "declined"
+        } else {
+            "success"
+        };
+        self.wait_attr("[data-testid=sale-state]", "data-phase", |p| p == want)
+            .await;
+        url
+    }
+
+    /// Back to a new sale (Enter on a result).
+    pub async fn next_sale(&self) {
+        self.keys(&char::from(fantoccini::key::Key::Enter).to_string())
+            .await;
+        self.wait_focus("amount").await;
+    }
+
+    /// Waits until the element with `testid` has the keyboard focus.
+    pub async fn wait_focus(&self, testid: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let now = self.focused_testid().await;
+            if now.as_deref() == Some(testid) {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.shot(&format!("{}-FAILED", self.name)).await;
+                panic!("focus is on {now:?}, not {testid}, after {WAIT:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Screenshots the window until a QR code can be read from it (the page paints a moment
+    /// after the DOM changes); returns its text. The last screenshot stays as `<name>.png`.
+    pub async fn wait_qr(&self, name: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let shot = self.shot(name).await;
+            if let Some(text) = decode_qr(&shot) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no readable QR code on screen within {WAIT:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Saves a screenshot to artifacts/e2e/<name>.png and returns its path.
+    pub async fn shot(&self, name: &str) -> PathBuf {
+        let dir = workspace_root().join("artifacts/e2e");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
+        if let Ok(png) = self.client.screenshot().await {
+            std::fs::write(&path, png).unwrap();
+        }
+        path
+    }
+
+    /// Ends the session (which ends the app) and stops tauri-driver with SIGTERM, so it stops
+    /// its WebKitWebDriver too.
+    pub async fn stop(mut self) {
+        let _ = self.client.clone().close().await;
+        terminate(&mut self.driver);
+    }
+}
+
+fn terminate(child: &mut Child) {
+    if let Ok(Some(_)) = child.try_wait() {
+        return;
+    }
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        terminate(&mut self.driver);
+    }
+}
+
+/// The customer acts on the bot page (`card`: `uzcard-ok`, `humo-ok`, `uzcard-nofunds`).
+pub async fn pay(bot_url: &str, card: &str) {
+    let res = reqwest::Client::new()
+        .post(format!("{bot_url}/pay"))
+        .form(&[("card", card)])
+        .send()
+        .await
+        .expect("bot page reachable");
+    assert_eq!(res.status().as_u16(), 200, "the bot accepted the payment");
+}
+
+/// What `zbarimg` reads from a screenshot (the QR code's text).
+pub fn decode_qr(png: &std::path::Path) -> Option<String> {
+    let out = Command::new("zbarimg")
+        .args(["--quiet", "--raw"])
+        .arg(png)
+        .stderr(Stdio::null())
+        .output()
+        .expect("zbarimg runs (apt-get install zbar-tools; scripts/setup.sh does)");
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}

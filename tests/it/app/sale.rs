@@ -1,0 +1,112 @@
+//! The sale screen: typed on the keyboard, shown as a QR code that decodes to the bot page,
+//! paid there; the double-Enter guard; a decline in plain words.
+
+use fantoccini::key::Key;
+
+use super::{pay, App};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sale_typed_on_the_keyboard_is_paid_from_the_bot_page() {
+    let app = App::start("sale-paid").await;
+    assert_eq!(
+        app.focused_testid().await.as_deref(),
+        Some("amount"),
+        "the amount field has focus at start"
+    );
+    assert!(
+        app.count("[data-testid=demo-badge]").await == 1,
+        "DEMO badge"
+    );
+
+    // Digits, then Enter twice in a row: one sale only.
+    app.keys("150000").await;
+    app.wait_text("[data-testid=amount-preview]", |t| t == "150 000 so'm")
+        .await;
+    app.keys(&format!(
+        "{}{}",
+        char::from(Key::Enter),
+        char::from(Key::Enter)
+    ))
+    .await;
+    let url = app
+        .wait_attr("[data-testid=qr]", "data-url", |u| u.contains("/bot/"))
+        .await;
+    app.wait_text("[data-testid=sale-state]", |t| !t.is_empty())
+        .await;
+    let state = app
+        .wait_attr("[data-testid=sale-state]", "data-phase", |p| {
+            p == "waiting_customer"
+        })
+        .await;
+    assert_eq!(state, "waiting_customer");
+    assert_eq!(app.text("[data-testid=sale-amount]").await, "150 000 so'm");
+    app.keys(&char::from(Key::Enter).to_string()).await; // a stray Enter while waiting
+
+    // The QR on screen encodes the bot page.
+    assert_eq!(
+        app.wait_qr("sale-qr").await,
+        url,
+        "the QR code on screen encodes the bot link"
+    );
+
+    pay(&url, "uzcard-ok").await;
+    app.wait_attr("[data-testid=sale-state]", "data-phase", |p| p == "success")
+        .await;
+    let card = app.text("[data-testid=masked-card]").await;
+    assert!(
+        card.contains("******") && card.chars().filter(char::is_ascii_digit).count() >= 8,
+        "masked card shown: {card:?}"
+    );
+    app.shot("sale-paid").await;
+
+    // Exactly one sale was started despite three Enters.
+    let sales = sandbox_sales(&url).await;
+    assert_eq!(sales, 1, "one sale at the gateway");
+
+    // Enter goes back to a new sale with focus in the amount field.
+    app.keys(&char::from(Key::Enter).to_string()).await;
+    app.wait_focus("amount").await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declined_sale_says_why_in_plain_words() {
+    let app = App::start("sale-declined").await;
+    app.keys(&format!("25000{}", char::from(Key::Enter))).await;
+    let url = app
+        .wait_attr("[data-testid=qr]", "data-url", |u| u.contains("/bot/"))
+        .await;
+    pay(&url, "uzcard-nofunds").await;
+    app.wait_attr("[data-testid=sale-state]", "data-phase", |p| {
+        p == "declined"
+    })
+    .await;
+    let reason = app.text("[data-testid=decline-reason]").await;
+    assert!(
+        reason.contains("not enough money")
+            || reason.contains("yetarli emas")
+            || reason.contains("недостаточно"),
+        "{reason:?}"
+    );
+    app.shot("sale-declined").await;
+    // Esc returns to a new sale.
+    app.keys(&char::from(Key::Escape).to_string()).await;
+    app.wait_focus("amount").await;
+    app.stop().await;
+}
+
+/// How many sales the sandbox behind `bot_url` has seen.
+pub async fn sandbox_sales(bot_url: &str) -> usize {
+    let base = &bot_url[..bot_url.find("/bot/").expect("a bot url")];
+    let v: serde_json::Value = reqwest::get(format!("{base}/_sandbox/payments"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v.as_array()
+        .expect("a list")
+        .iter()
+        .filter(|p| p["type"] == "sale" || p["kind"] == "sale")
+        .count()
+}

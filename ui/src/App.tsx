@@ -1,0 +1,163 @@
+// The cashier's window: header (tabs, language, user, DEMO badge), banners, the screens.
+import { useEffect, useState } from "preact/hooks";
+import type { ApiError, AppInfo, UserDto } from "./bindings";
+import { api } from "./api";
+import { LANGS, isLang, setLang, useI18n, type Lang } from "./i18n";
+import { connect, dismissNotice, update, useStore } from "./store";
+import { formatSom } from "./money";
+import { Sale } from "./screens/Sale";
+import { SignIn } from "./screens/SignIn";
+import { History } from "./screens/History";
+import { Payouts } from "./screens/Payouts";
+import { Settings } from "./screens/Settings";
+
+type Tab = "sale" | "history" | "payouts" | "settings";
+const TABS: Tab[] = ["sale", "history", "payouts", "settings"];
+
+export function App() {
+  const { t, tError, lang } = useI18n();
+  const store = useStore();
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [fatal, setFatal] = useState<ApiError | null>(null);
+  const [user, setUser] = useState<UserDto | null>(null);
+  const [tab, setTab] = useState<Tab>("sale");
+  const [returnFor, setReturnFor] = useState<{ sale: string; card: number; amount: number } | null>(null);
+
+  useEffect(() => {
+    void connect().then(async () => {
+      try {
+        const i = await api.appInfo();
+        if (isLang(i.language)) setLang(i.language);
+        setInfo(i);
+        setUser(i.user);
+        update({ gatewayOk: i.gateway_ok, sale: await api.currentSale() });
+      } catch (e) {
+        setFatal(e as ApiError);
+      }
+    });
+  }, []);
+
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      const i = ["F1", "F2", "F3", "F4"].indexOf(e.key);
+      if (i >= 0 && user) {
+        e.preventDefault();
+        setTab(TABS[i]);
+      }
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [user]);
+
+  async function changeLang(l: Lang) {
+    setLang(l);
+    await api.setLanguage(l).catch(() => {});
+  }
+
+  if (fatal) {
+    return (
+      <main class="fatal" data-testid="fatal">
+        <h1>{t("error.title")}</h1>
+        <p>{tError(fatal)}</p>
+        <pre>{fatal.message}</pre>
+      </main>
+    );
+  }
+  if (!info) return <main class="loading" />;
+
+  return (
+    <div class="app">
+      <header>
+        <span class="brand">{t("app.title")}</span>
+        {info.demo && (
+          <span class="demo-badge" data-testid="demo-badge" title={t("app.demo_hint")}>
+            {t("app.demo")}
+          </span>
+        )}
+        {user && (
+          <nav>
+            {TABS.map((k, i) => (
+              <button
+                class={tab === k ? "tab active" : "tab"}
+                data-testid={`tab-${k}`}
+                onClick={() => setTab(k)}
+                title={`F${i + 1}`}
+              >
+                {t(`tab.${k}`)}
+              </button>
+            ))}
+          </nav>
+        )}
+        <span class="spacer" />
+        <span class="langs">
+          {LANGS.map((l) => (
+            <button
+              class={l === lang ? "lang active" : "lang"}
+              data-testid={`lang-${l}`}
+              onClick={() => void changeLang(l)}
+            >
+              {l.toUpperCase()}
+            </button>
+          ))}
+        </span>
+        {user && (
+          <>
+            <button class="link" data-testid="open-customer" onClick={() => void api.openCustomerDisplay()}>
+              {t("nav.customer_display")}
+            </button>
+            <span class="who" data-testid="who">{`${user.name} · ${t(`role.${user.role}`)}`}</span>
+            <button
+              class="link"
+              data-testid="sign-out"
+              onClick={async () => {
+                await api.signOut();
+                setUser(null);
+                setTab("sale");
+              }}
+            >
+              {t("nav.sign_out")}
+            </button>
+          </>
+        )}
+      </header>
+      {!store.gatewayOk && (
+        <div class="banner down" role="alert" data-testid="banner-gateway">
+          {t("banner.gateway_down")}
+        </div>
+      )}
+      {store.notices.map((n) => (
+        <div class="banner late" role="alert" data-testid={`notice-${n.kind}`}>
+          {n.kind === "late_success"
+            ? t("banner.late_success", { amount: formatSom(n.amount), id: n.payment_id })
+            : t("banner.flagged", { id: n.payment_id })}
+          <button onClick={() => dismissNotice(n)}>{t("banner.dismiss")}</button>
+        </div>
+      ))}
+      <main>
+        {!user ? (
+          <SignIn
+            info={info}
+            onDone={(u) => {
+              setUser(u);
+              setInfo({ ...info, has_users: true });
+            }}
+          />
+        ) : tab === "sale" ? (
+          <Sale info={info} />
+        ) : tab === "history" ? (
+          <History
+            user={user}
+            onReturn={(sale, card, amount) => {
+              setReturnFor({ sale, card, amount });
+              setTab("payouts");
+            }}
+          />
+        ) : tab === "payouts" ? (
+          <Payouts user={user} returnFor={returnFor} onReturnUsed={() => setReturnFor(null)} />
+        ) : (
+          <Settings user={user} info={info} />
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,151 @@
+// Generated from src-tauri/src/{dto,error}.rs by ts-rs. Do not edit by hand:
+// `UPDATE_BINDINGS=1 cargo test -p cashier-app bindings` rewrites it, and CI fails when it
+// is stale. Money is integer tiyin; times are Unix milliseconds.
+
+export type ErrorCode = "not_initialised" | "config_invalid" | "data_dir" | "keyring_unavailable" | "keyring_failure" | "secret_missing" | "secret_empty" | "data_key_missing" | "data_key_mismatch" | "vault_decrypt" | "database" | "schema_too_new" | "invalid_amount" | "above_limit" | "invalid_request" | "gateway_unreachable" | "gateway_timeout" | "gateway_interrupted" | "gateway_rejected" | "gateway_server_error" | "gateway_malformed" | "gateway_bad_signature" | "payment_not_found" | "card_not_found" | "payout_request_not_found" | "payout_not_pending" | "payout_expired" | "self_approval" | "not_manager" | "daily_limit" | "return_above_sale" | "sale_not_returnable" | "card_not_of_sale" | "reason_missing" | "user_exists" | "user_not_found" | "user_inactive" | "last_manager" | "wrong_pin" | "locked" | "bad_pin" | "bad_name" | "bad_role" | "audit_broken" | "listener" | "io" | "not_signed_in" | "forbidden" | "sale_in_progress" | "cancelled" | "already_set_up";
+
+export type ApiError = { code: ErrorCode, 
+/**
+ * English detail for logs and managers; the UI shows its translation of `code` first.
+ */
+message: string, };
+
+export type KindDto = "sale" | "payout";
+
+export type StateDto = "created" | "sending" | "accepted" | "pending" | "success" | "failed";
+
+export type RoleDto = "cashier" | "manager";
+
+export type UserDto = { id: number, name: string, role: RoleDto, };
+
+export type DemoUser = { name: string, role: RoleDto, pin: string, };
+
+export type DemoInfo = { 
+/**
+ * Where the sandbox's bot pages are (the QR codes point there).
+ */
+sandbox_url: string, users: Array<DemoUser>, };
+
+export type AppInfo = { version: string, demo: DemoInfo | null, 
+/**
+ * `uz`, `ru` or `en`.
+ */
+language: string, till_code: string, user: UserDto | null, 
+/**
+ * Whether any user exists (if not, the first manager is created at sign-in).
+ */
+has_users: boolean, gateway_ok: boolean, 
+/**
+ * How long a sale's QR stays payable (the countdown).
+ */
+qr_valid_secs: number, 
+/**
+ * The largest single sale, in tiyin.
+ */
+sale_max: number, };
+
+export type LinkDto = { url: string, 
+/**
+ * `GET` or `POST`.
+ */
+method: string, 
+/**
+ * False when the link must be opened with POST: a phone cannot do that from a QR code.
+ */
+scannable: boolean, 
+/**
+ * The QR code as an SVG document (only when scannable).
+ */
+qr_svg: string | null, };
+
+export type SalePhase = "starting" | "waiting_customer" | "checking" | "success" | "declined";
+
+export type SaleView = { payment_id: string, amount: number, phase: SalePhase, link: LinkDto | null, 
+/**
+ * When the link arrived (the countdown starts there), Unix ms.
+ */
+link_at: number | null, masked_card: string | null, 
+/**
+ * The gateway's decline code and message, when declined.
+ */
+code: string | null, message: string | null, };
+
+export type UiEvent = { "event": "sale", sale: SaleView | null, } | { "event": "payment_changed", payment_id: string, state: StateDto, } | { "event": "late_success", payment_id: string, amount: number, } | { "event": "flagged", payment_id: string, reason: string, } | { "event": "health", gateway_ok: boolean, code: string | null, } | { "event": "payout_requested", request_id: number, amount: number, } | { "event": "payout_decided", request_id: number, approved: boolean, payment_id: string | null, } | { "event": "export_progress", rows: number, } | { "event": "lagged" };
+
+export type HistoryQuery = { from_ms: number | null, to_ms: number | null, state: StateDto | null, kind: KindDto | null, amount_min: number | null, amount_max: number | null, 
+/**
+ * Payment id prefix, masked card, or the card's last four digits.
+ */
+text: string | null, };
+
+export type CursorDto = { created_at: number, id: number, };
+
+export type HistoryRowDto = { id: number, payment_id: string, kind: KindDto, amount: number, state: StateDto, gateway_status: string | null, masked_card: string | null, created_at: number, final_at: number | null, code: string | null, message: string | null, flagged: boolean, abandoned: boolean, };
+
+export type HistoryPageDto = { rows: Array<HistoryRowDto>, next: CursorDto | null, };
+
+export type TimelineEntryDto = { id: number, 
+/**
+ * `answer`, `status`, `callback` or `error`.
+ */
+source: string, received_at: number, http_status: number | null, 
+/**
+ * `verified`, `absent`, `bad` or `none`.
+ */
+signature: string, status: string | null, applied: boolean, flag: string | null, raw: unknown, };
+
+export type PaymentDetail = { row: HistoryRowDto, created_by: string | null, description: string | null, timeline: Array<TimelineEntryDto>, 
+/**
+ * How much of this sale may still be returned (sales that succeeded), in tiyin.
+ */
+returnable: boolean, card_id: number | null, };
+
+export type CardDto = { id: number, masked: string, first_payment_id: string, last_used_at: number, use_count: number, };
+
+export type PayoutInputDto = { card_id: number, amount: number, reason: string, 
+/**
+ * "Return money" of this sale.
+ */
+sale_payment_id: string | null, };
+
+export type PayoutRequestDto = { id: number, masked_card: string, sale_payment_id: string | null, amount: number, reason: string, requested_name: string, requested_at: number, expires_at: number, 
+/**
+ * `requested`, `approved`, `rejected` or `expired`.
+ */
+status: string, approver: string | null, payment_id: string | null, payment_state: string | null, };
+
+export type SettingDto = { key: string, value: string, };
+
+export type SettingsView = { values: Array<SettingDto>, secret_configured: boolean, users: Array<UserDto>, data_dir: string, };
+
+export type ExportDone = { path: string, rows: number, };
+
+/** The Tauri event every window listens to. */
+export const EVENT = "till";
+
+/** Every command the shell offers. */
+export type Command =
+  | "app_info"
+  | "sign_in"
+  | "sign_out"
+  | "user_names"
+  | "create_first_manager"
+  | "set_language"
+  | "start_sale"
+  | "abandon_sale"
+  | "new_sale"
+  | "current_sale"
+  | "open_customer_display"
+  | "history"
+  | "payment_detail"
+  | "export_history"
+  | "cards"
+  | "request_payout"
+  | "payout_requests"
+  | "approve_payout"
+  | "settings"
+  | "set_setting"
+  | "set_secret"
+  | "add_user"
+  | "ui_ready"
+;

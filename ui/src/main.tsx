@@ -1,0 +1,17 @@
+import { render } from "preact";
+import { App } from "./App";
+import { Customer } from "./screens/Customer";
+
+// A script failure must show, not leave a blank window.
+function showFailure(what: unknown) {
+  const box = document.createElement("pre");
+  box.className = "script-error";
+  box.dataset.testid = "script-error";
+  box.textContent = String(what instanceof Error ? `${what.message}\n${what.stack}` : JSON.stringify(what));
+  document.body.appendChild(box);
+}
+window.addEventListener("error", (e) => showFailure(e.error ?? e.message));
+window.addEventListener("unhandledrejection", (e) => showFailure(e.reason));
+
+const root = document.getElementById("app")!;
+render(location.hash === "#customer" ? <Customer /> : <App />, root);

@@ -1,0 +1,115 @@
+// The sale as both the cashier and the customer see it: QR, amount, countdown, live state,
+// result. `big` is the customer display's variant.
+import { useEffect, useState } from "preact/hooks";
+import type { SaleView } from "../bindings";
+import { formatSom } from "../money";
+import { useI18n } from "../i18n";
+import type { Key } from "../i18n/en";
+
+function mmss(secs: number): string {
+  const s = Math.max(0, secs);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+function Countdown({ from, validSecs }: { from: number; validSecs: number }) {
+  const { t } = useI18n();
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, []);
+  const left = Math.ceil((from + validSecs * 1000 - now) / 1000);
+  return (
+    <div class="countdown" data-testid="countdown">
+      {left > 0 ? t("sale.expires_in", { time: mmss(left) }) : t("sale.expired")}
+    </div>
+  );
+}
+
+/** The decline reason in plain words. */
+export function declineReason(sale: SaleView, t: (k: Key) => string): string {
+  const code = sale.code ?? "";
+  if (code === "20105" || code === "20301" || code === "20602") return t(`decline.${code}` as Key);
+  if (code.startsWith("gateway_")) return t("decline.not_sent");
+  return t("decline.other");
+}
+
+export function SaleStatus({
+  sale,
+  validSecs,
+  big = false,
+}: {
+  sale: SaleView;
+  validSecs: number;
+  big?: boolean;
+}) {
+  const { t } = useI18n();
+  const amount = <div class="amount-big" data-testid="sale-amount">{formatSom(sale.amount)}</div>;
+  switch (sale.phase) {
+    case "starting":
+      return (
+        <div class="sale-status" data-testid="sale-state" data-phase="starting">
+          {amount}
+          <div class="state-line"><span class="spinner" />{t("sale.starting")}</div>
+        </div>
+      );
+    case "waiting_customer":
+    case "checking": {
+      const link = sale.link;
+      return (
+        <div class={`sale-status ${big ? "big" : ""}`}>
+          {link && link.scannable && link.qr_svg ? (
+            <div
+              class="qr"
+              data-testid="qr"
+              data-url={link.url}
+              // The SVG is rendered by the shell from the link (no script, no external refs).
+              dangerouslySetInnerHTML={{ __html: link.qr_svg }}
+            />
+          ) : link ? (
+            <div class="post-link" data-testid="post-link">{t("sale.post_link")}</div>
+          ) : null}
+          <div class="qr-side">
+            {amount}
+            <div class="state-line" data-testid="sale-state" data-phase={sale.phase}>
+              <span class="spinner" />
+              {sale.phase === "checking" ? t("sale.checking") : t("sale.waiting")}
+            </div>
+            {link?.scannable && <div class="scan-hint">{t("sale.scan")}</div>}
+            {sale.link_at !== null && <Countdown from={sale.link_at} validSecs={validSecs} />}
+            {!big && link && (
+              <div class="link-text">
+                {t("sale.link")}: <code data-testid="link-url">{link.url}</code>
+              </div>
+            )}
+            {!big && <div class="key-hint">{t("sale.esc_cancel")}</div>}
+          </div>
+        </div>
+      );
+    }
+    case "success":
+      return (
+        <div class="sale-status result ok" data-testid="sale-state" data-phase="success">
+          <div class="result-mark">✓</div>
+          {amount}
+          <div class="result-title">{big ? t("customer.thanks") : t("sale.success")}</div>
+          {sale.masked_card && (
+            <div class="card" data-testid="masked-card">
+              {t("sale.paid_with", { card: sale.masked_card })}
+            </div>
+          )}
+          {!big && <div class="key-hint">{t("sale.next")}</div>}
+        </div>
+      );
+    case "declined":
+      return (
+        <div class="sale-status result bad" data-testid="sale-state" data-phase="declined">
+          <div class="result-mark">✕</div>
+          {amount}
+          <div class="result-title">{t("sale.declined")}</div>
+          <div class="reason" data-testid="decline-reason">{declineReason(sale, t)}</div>
+          {!big && <div class="key-hint">{t("sale.next")}</div>}
+        </div>
+      );
+  }
+}

@@ -1,0 +1,82 @@
+// App-wide state fed by the shell's pushed events: the sale on screen, the gateway's health,
+// notices, and a "payments changed" tick that lists reload on. No polling.
+import { useEffect, useState } from "preact/hooks";
+import type { SaleView, UiEvent } from "./bindings";
+import { onTill } from "./api";
+
+export type Notice =
+  | { kind: "late_success"; payment_id: string; amount: number }
+  | { kind: "flagged"; payment_id: string };
+
+type State = {
+  sale: SaleView | null;
+  gatewayOk: boolean;
+  notices: Notice[];
+  /** Bumped on every payment or payout change. */
+  changes: number;
+  /** Rows written by a running CSV export. */
+  exportRows: number | null;
+};
+
+let state: State = { sale: null, gatewayOk: true, notices: [], changes: 0, exportRows: null };
+const listeners = new Set<() => void>();
+
+export function getState(): State {
+  return state;
+}
+
+export function update(patch: Partial<State>) {
+  state = { ...state, ...patch };
+  listeners.forEach((f) => f());
+}
+
+export function useStore(): State {
+  const [s, set] = useState(state);
+  useEffect(() => {
+    const f = () => set(state);
+    listeners.add(f);
+    f();
+    return () => {
+      listeners.delete(f);
+    };
+  }, []);
+  return s;
+}
+
+function handle(e: UiEvent) {
+  switch (e.event) {
+    case "sale":
+      update({ sale: e.sale });
+      break;
+    case "payment_changed":
+    case "payout_requested":
+    case "payout_decided":
+    case "lagged":
+      update({ changes: state.changes + 1 });
+      break;
+    case "late_success":
+      update({
+        notices: [...state.notices, { kind: "late_success", payment_id: e.payment_id, amount: e.amount }],
+        changes: state.changes + 1,
+      });
+      break;
+    case "flagged":
+      update({ notices: [...state.notices, { kind: "flagged", payment_id: e.payment_id }] });
+      break;
+    case "health":
+      update({ gatewayOk: e.gateway_ok });
+      break;
+    case "export_progress":
+      update({ exportRows: e.rows });
+      break;
+  }
+}
+
+/** Starts listening (once per window). */
+export function connect(): Promise<unknown> {
+  return onTill(handle);
+}
+
+export function dismissNotice(n: Notice) {
+  update({ notices: state.notices.filter((x) => x !== n) });
+}
