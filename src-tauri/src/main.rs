@@ -14,6 +14,7 @@ mod health;
 mod qr;
 mod state;
 
+use tauri::Manager;
 use tracing_subscriber::EnvFilter;
 
 fn main() {
@@ -23,23 +24,35 @@ fn main() {
         )
         .with_writer(std::io::stderr)
         .init();
-    let (boot, user) = match tauri::async_runtime::block_on(boot::start()) {
-        Ok(s) => (Ok(s.booted), s.user),
-        Err(e) => {
-            tracing::error!(code = ?e.code, "the till could not start: {}", e.message);
-            (Err(e), None)
-        }
-    };
-    let till = boot.as_ref().ok().map(|b| b.till.clone());
+    // The till starts (in demo mode: the sandbox, the keyring, the demo users) on its own thread
+    // while GTK and WebKit start; commands that need it wait for it (AppState::finish_boot).
+    let starting = std::thread::spawn(|| tauri::async_runtime::block_on(boot::start()));
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(state::AppState::new(boot, user))
+        .manage(state::AppState::starting())
         .invoke_handler(all_commands!())
         .setup(move |app| {
-            if let Some(till) = till {
-                events::forward(app.handle().clone(), till);
-                health::start_probe(app.handle().clone());
-            }
+            let app = app.handle().clone();
+            std::thread::spawn(move || {
+                let Ok(started) = starting.join() else {
+                    // As before start-up moved to its own thread: a panic there ends the app.
+                    eprintln!("cashier-app: the till's start-up panicked");
+                    std::process::exit(1);
+                };
+                let (boot, user) = match started {
+                    Ok(s) => (Ok(s.booted), s.user),
+                    Err(e) => {
+                        tracing::error!(code = ?e.code, "the till could not start: {}", e.message);
+                        (Err(e), None)
+                    }
+                };
+                let till = boot.as_ref().ok().map(|b| b.till.clone());
+                app.state::<state::AppState>().finish_boot(boot, user);
+                if let Some(till) = till {
+                    events::forward(app.clone(), till);
+                    health::start_probe(app);
+                }
+            });
             Ok(())
         })
         .run(tauri::generate_context!("../tauri.conf.json"));

@@ -1,7 +1,7 @@
 //! The app's state: the till (or why it could not start), the signed-in user, the sale on
 //! screen, the gateway's health.
 
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, OnceLock};
 
 use till::listener::ListenerHandle;
 use till::{Role, Till, User};
@@ -11,7 +11,10 @@ use crate::dto::SaleView;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 
 pub struct AppState {
-    boot: Result<Booted, ApiError>,
+    /// Set once by [`AppState::finish_boot`]: the till starts while the window does.
+    boot: OnceLock<Result<Booted, ApiError>>,
+    booting: (Mutex<()>, Condvar),
+    booted_notify: tokio::sync::Notify,
     pub user: Mutex<Option<User>>,
     pub sale: Mutex<Option<SaleView>>,
     pub gateway_ok: Mutex<bool>,
@@ -31,17 +34,68 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl AppState {
-    pub fn new(boot: Result<Booted, ApiError>, user: Option<User>) -> AppState {
+    /// The state before the till has started (see [`AppState::finish_boot`]).
+    pub fn starting() -> AppState {
         AppState {
-            boot,
-            user: Mutex::new(user),
+            boot: OnceLock::new(),
+            booting: (Mutex::new(()), Condvar::new()),
+            booted_notify: tokio::sync::Notify::new(),
+            user: Mutex::new(None),
             sale: Mutex::new(None),
             gateway_ok: Mutex::new(true),
         }
     }
 
+    /// The till has started (or could not): sets it and the user to start signed in as, and
+    /// wakes the commands waiting for it. Only the first call counts.
+    pub fn finish_boot(&self, boot: Result<Booted, ApiError>, user: Option<User>) {
+        let _guard = lock(&self.booting.0);
+        if self.boot.get().is_some() {
+            return;
+        }
+        // The user first: whoever sees the till started also sees who is signed in.
+        self.set_user(user);
+        let _ = self.boot.set(boot);
+        self.booting.1.notify_all();
+        self.booted_notify.notify_waiters();
+    }
+
+    /// Waits, without blocking a thread, until the till has started (or could not). The UI's
+    /// first command waits here, so the main thread (GTK's) never waits for the start-up.
+    pub async fn started(&self) {
+        loop {
+            let notified = self.booted_notify.notified();
+            tokio::pin!(notified);
+            // Registered before the check, so a finish_boot in between is not missed.
+            notified.as_mut().enable();
+            if self.boot.get().is_some() {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    /// The start-up's outcome, waiting for it while the till is still starting (the UI's first
+    /// command, `app_info`, awaits [`AppState::started`] instead, so other commands come after).
+    fn boot(&self) -> &Result<Booted, ApiError> {
+        if let Some(boot) = self.boot.get() {
+            return boot;
+        }
+        let mut guard = lock(&self.booting.0);
+        loop {
+            if let Some(boot) = self.boot.get() {
+                return boot;
+            }
+            guard = self
+                .booting
+                .1
+                .wait(guard)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
     pub fn booted(&self) -> ApiResult<&Booted> {
-        self.boot.as_ref().map_err(Clone::clone)
+        self.boot().as_ref().map_err(Clone::clone)
     }
 
     pub fn till(&self) -> ApiResult<&Till> {
@@ -49,10 +103,12 @@ impl AppState {
     }
 
     pub fn demo(&self) -> Option<&Demo> {
-        self.boot.as_ref().ok().and_then(|b| b.demo.as_ref())
+        self.boot().as_ref().ok().and_then(|b| b.demo.as_ref())
     }
 
     pub fn current_user(&self) -> Option<User> {
+        // The user to start signed in as comes with the start-up.
+        let _ = self.boot();
         lock(&self.user).clone()
     }
 

@@ -11,8 +11,11 @@ use crate::state::AppState;
 /// How long a sale's QR stays payable: the gateway expires a waiting sale after 15 minutes.
 pub const QR_VALID_SECS: u32 = 15 * 60;
 
+/// The UI's first command: async so that it waits for the till's start-up (which runs beside
+/// the window's) off the main thread.
 #[tauri::command(rename_all = "snake_case")]
-pub fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
+pub async fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
+    state.started().await;
     let till = state.till()?;
     let cfg = till.config();
     Ok(AppInfo {
