@@ -63,6 +63,7 @@ pub fn user(u: &User) -> UserDto {
         id: u.id,
         name: u.name.clone(),
         role: role(u.role),
+        active: u.active,
     }
 }
 
@@ -165,6 +166,7 @@ pub fn payout_request(r: PayoutRequestRow) -> PayoutRequestDto {
         expires_at: r.expires_at,
         status: r.status.as_str().to_owned(),
         approver: r.approver,
+        decision_note: r.decision_note,
         payment_id: r.payment_id,
         payment_state: r.payment_state,
     }

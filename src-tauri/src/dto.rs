@@ -39,6 +39,8 @@ pub struct UserDto {
     pub id: i64,
     pub name: String,
     pub role: RoleDto,
+    /// False once a manager deactivated the user (no sign-in, no approvals).
+    pub active: bool,
 }
 
 /// A demo user whose PIN the sign-in screen shows (demo mode only).
@@ -285,6 +287,8 @@ pub struct PayoutRequestDto {
     /// `requested`, `approved`, `rejected` or `expired`.
     pub status: String,
     pub approver: Option<String>,
+    /// The deciding manager's note (the reason of a rejection), if any.
+    pub decision_note: Option<String>,
     pub payment_id: Option<String>,
     pub payment_state: Option<String>,
 }

@@ -57,11 +57,19 @@ export const api = {
   payoutRequests: () => call<PayoutRequestDto[]>("payout_requests"),
   approvePayout: (request_id: number, manager: string, pin: string) =>
     call<string>("approve_payout", { request_id, manager, pin }),
+  rejectPayout: (request_id: number, manager: string, pin: string, reason: string | null) =>
+    call<PayoutRequestDto>("reject_payout", { request_id, manager, pin, reason }),
   settings: () => call<SettingsView>("settings"),
   setSetting: (key: string, value: string) => call<void>("set_setting", { key, value }),
   setSecret: (secret: string) => call<boolean>("set_secret", { secret }),
   addUser: (name: string, role: RoleDto, pin: string) =>
     call<UserDto>("add_user", { name, role, pin }),
+  resetPin: (manager_pin: string, name: string, new_pin: string) =>
+    call<UserDto>("reset_pin", { manager_pin, name, new_pin }),
+  unlockUser: (manager_pin: string, name: string) =>
+    call<UserDto>("unlock_user", { manager_pin, name }),
+  setUserActive: (manager_pin: string, name: string, active: boolean) =>
+    call<UserDto>("set_user_active", { manager_pin, name, active }),
 };
 
 /** Subscribes to the shell's pushed events (no polling anywhere). */

@@ -16,7 +16,11 @@ export type StateDto = "created" | "sending" | "accepted" | "pending" | "success
 
 export type RoleDto = "cashier" | "manager";
 
-export type UserDto = { id: number, name: string, role: RoleDto, };
+export type UserDto = { id: number, name: string, role: RoleDto, 
+/**
+ * False once a manager deactivated the user (no sign-in, no approvals).
+ */
+active: boolean, };
 
 export type DemoUser = { name: string, role: RoleDto, pin: string, };
 
@@ -112,7 +116,11 @@ export type PayoutRequestDto = { id: number, masked_card: string, sale_payment_i
 /**
  * `requested`, `approved`, `rejected` or `expired`.
  */
-status: string, approver: string | null, payment_id: string | null, payment_state: string | null, };
+status: string, approver: string | null, 
+/**
+ * The deciding manager's note (the reason of a rejection), if any.
+ */
+decision_note: string | null, payment_id: string | null, payment_state: string | null, };
 
 export type SettingDto = { key: string, value: string, };
 
@@ -143,9 +151,13 @@ export type Command =
   | "request_payout"
   | "payout_requests"
   | "approve_payout"
+  | "reject_payout"
   | "settings"
   | "set_setting"
   | "set_secret"
   | "add_user"
+  | "reset_pin"
+  | "unlock_user"
+  | "set_user_active"
   | "ui_ready"
 ;

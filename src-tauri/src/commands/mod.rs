@@ -31,10 +31,14 @@ macro_rules! all_commands {
             $crate::commands::payouts::request_payout,
             $crate::commands::payouts::payout_requests,
             $crate::commands::payouts::approve_payout,
+            $crate::commands::payouts::reject_payout,
             $crate::commands::settings::settings,
             $crate::commands::settings::set_setting,
             $crate::commands::settings::set_secret,
             $crate::commands::settings::add_user,
+            $crate::commands::settings::reset_pin,
+            $crate::commands::settings::unlock_user,
+            $crate::commands::settings::set_user_active,
             $crate::commands::session::ui_ready,
         ]
     };

@@ -22,9 +22,13 @@ pub const NAMES: &[&str] = &[
     "request_payout",
     "payout_requests",
     "approve_payout",
+    "reject_payout",
     "settings",
     "set_setting",
     "set_secret",
     "add_user",
+    "reset_pin",
+    "unlock_user",
+    "set_user_active",
     "ui_ready",
 ];

@@ -62,3 +62,21 @@ pub async fn approve_payout(
         .await?;
     Ok(handle.payment_id)
 }
+
+/// A manager rejects a pending request with their own name and PIN (a note optional); no
+/// money moves. Returns the request as it is now.
+#[tauri::command(rename_all = "snake_case")]
+pub fn reject_payout(
+    state: State<'_, AppState>,
+    request_id: i64,
+    manager: String,
+    pin: String,
+    reason: Option<String>,
+) -> ApiResult<PayoutRequestDto> {
+    state.signed_in()?;
+    let reason = reason.filter(|r| !r.trim().is_empty());
+    let row = state
+        .till()?
+        .reject_payout(request_id, &manager, &pin, reason.as_deref())?;
+    Ok(convert::payout_request(row))
+}

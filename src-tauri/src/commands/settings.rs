@@ -50,3 +50,45 @@ pub fn add_user(
         .add_user(&name, convert::role_in(role), &pin, &user.name)?;
     Ok(convert::user(&added))
 }
+
+/// The signed-in manager (their PIN checked again) sets `name`'s PIN and lifts any lock-out.
+#[tauri::command(rename_all = "snake_case")]
+pub fn reset_pin(
+    state: State<'_, AppState>,
+    manager_pin: String,
+    name: String,
+    new_pin: String,
+) -> ApiResult<UserDto> {
+    let user = state.manager()?;
+    let changed = state
+        .till()?
+        .reset_pin(&user.name, &manager_pin, &name, &new_pin)?;
+    Ok(convert::user(&changed))
+}
+
+/// The signed-in manager (their PIN checked again) lifts `name`'s lock-out.
+#[tauri::command(rename_all = "snake_case")]
+pub fn unlock_user(
+    state: State<'_, AppState>,
+    manager_pin: String,
+    name: String,
+) -> ApiResult<UserDto> {
+    let user = state.manager()?;
+    let changed = state.till()?.unlock_user(&user.name, &manager_pin, &name)?;
+    Ok(convert::user(&changed))
+}
+
+/// The signed-in manager (their PIN checked again) deactivates or reactivates `name`.
+#[tauri::command(rename_all = "snake_case")]
+pub fn set_user_active(
+    state: State<'_, AppState>,
+    manager_pin: String,
+    name: String,
+    active: bool,
+) -> ApiResult<UserDto> {
+    let user = state.manager()?;
+    let changed = state
+        .till()?
+        .set_user_active(&user.name, &manager_pin, &name, active)?;
+    Ok(convert::user(&changed))
+}

@@ -1,5 +1,5 @@
-//! An abandoned sale paid later, a payout asked, approved with a PIN and completed, and
-//! switching languages (errors included).
+//! An abandoned sale paid later, a payout asked, approved with a PIN and completed, another
+//! rejected (no money moves), and switching languages (errors included).
 
 use fantoccini::key::Key;
 
@@ -35,7 +35,7 @@ async fn an_abandoned_sale_that_later_succeeds_is_raised_loudly() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_payout_is_requested_approved_with_a_pin_and_completed() {
     let app = App::start("payout-approved").await;
-    app.sale("120000", "uzcard-ok").await;
+    let bot = app.sale("120000", "uzcard-ok").await;
     app.next_sale().await;
 
     // "Return money" from the sale's detail.
@@ -74,6 +74,60 @@ async fn a_payout_is_requested_approved_with_a_pin_and_completed() {
     })
     .await;
     app.shot("payout-approved").await;
+
+    // A second request, which a manager rejects (PIN and a reason): no money moves.
+    app.type_into("[data-testid=payout-amount]", "5000").await;
+    app.type_into("[data-testid=payout-reason]", "Wrong card")
+        .await;
+    app.click("[data-testid=payout-submit]").await;
+    let pending = "[data-testid=payout-request][data-status=requested]";
+    app.wait_count(pending, 1).await;
+    app.click(&format!("{pending} [data-testid=reject]")).await;
+    // A wrong PIN is refused here too.
+    app.type_into("[data-testid=reject-pin]", "9999").await;
+    app.click("[data-testid=reject-confirm]").await;
+    app.wait_text("[data-testid=reject-error]", |t| !t.is_empty())
+        .await;
+    app.select("[data-testid=reject-manager]", "Direktor").await;
+    app.type_into("[data-testid=reject-pin]", "3333").await;
+    app.type_into("[data-testid=reject-reason]", "Customer changed mind")
+        .await;
+    app.click("[data-testid=reject-confirm]").await;
+    let rejected = "[data-testid=payout-request][data-status=rejected]";
+    app.wait_count(rejected, 1).await;
+    app.wait_count(pending, 0).await;
+    app.wait_count("[data-testid=payout-request]", 2).await;
+    let row = app.text(rejected).await;
+    assert!(row.contains("Customer changed mind"), "{row}");
+    assert!(row.contains("5 000 so'm"), "{row}");
+    assert_eq!(
+        app.wait_attr(rejected, "data-payment-state", |_| true)
+            .await,
+        "",
+        "a rejected request has no payment"
+    );
+    app.wait_count("[data-testid=payout-request][data-status=approved]", 1)
+        .await;
+    app.shot("payout-rejected").await;
+
+    // The sandbox saw the sale and the approved payout only: nothing for the rejected one.
+    let base = &bot[..bot.find("/bot/").expect("a bot link")];
+    let payments: Vec<serde_json::Value> = reqwest::get(format!("{base}/_sandbox/payments"))
+        .await
+        .expect("the sandbox's control API")
+        .json()
+        .await
+        .expect("a JSON list of payments");
+    assert_eq!(payments.len(), 2, "{payments:#?}");
+    assert!(
+        payments
+            .iter()
+            .all(|p| p["amount"] != serde_json::json!(500_000)),
+        "the rejected 5 000 so'm reached the gateway: {payments:#?}"
+    );
+    // ... and so does the app's history.
+    app.click("[data-testid=tab-history]").await;
+    app.wait_count("[data-testid=history-row]", 2).await;
     app.stop().await;
 }
 

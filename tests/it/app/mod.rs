@@ -9,6 +9,7 @@
 mod flows;
 mod history;
 mod sale;
+mod users;
 
 use std::net::TcpListener;
 use std::path::PathBuf;

@@ -14,15 +14,20 @@ function time(ms: number): string {
   return `${p(d.getDate())}.${p(d.getMonth() + 1)} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
-function Approve({ req, onDone }: { req: PayoutRequestDto; onDone: () => void }) {
+/** A manager's decision on a request: approve (another manager) or reject (any manager,
+ *  an optional reason). Both take the manager's PIN. */
+function Decide({ req, reject, onDone }: { req: PayoutRequestDto; reject: boolean; onDone: () => void }) {
   const { t, tError } = useI18n();
   const [managers, setManagers] = useState<UserDto[]>([]);
   const [manager, setManager] = useState("");
   const [pin, setPin] = useState("");
+  const [reason, setReason] = useState("");
   const [error, setError] = useState<ApiError | null>(null);
+  const id = reject ? "reject" : "approve";
   useEffect(() => {
     api.userNames().then((u) => {
-      const m = u.filter((x) => x.role === "manager" && x.name !== req.requested_name);
+      // A manager may reject their own request (no money moves), not approve it.
+      const m = u.filter((x) => x.role === "manager" && x.active && (reject || x.name !== req.requested_name));
       setManagers(m);
       if (m.length > 0) setManager(m[0].name);
     }, setError);
@@ -31,7 +36,8 @@ function Approve({ req, onDone }: { req: PayoutRequestDto; onDone: () => void })
     e.preventDefault();
     setError(null);
     try {
-      await api.approvePayout(req.id, manager, pin);
+      if (reject) await api.rejectPayout(req.id, manager, pin, reason.trim() === "" ? null : reason);
+      else await api.approvePayout(req.id, manager, pin);
       onDone();
     } catch (err) {
       setError(err as ApiError);
@@ -39,20 +45,26 @@ function Approve({ req, onDone }: { req: PayoutRequestDto; onDone: () => void })
     }
   }
   return (
-    <form class="approve" onSubmit={submit} data-testid="approve-form">
+    <form class="approve" onSubmit={submit} onKeyDown={(e) => e.key === "Escape" && onDone()} data-testid={`${id}-form`}>
       <label>
         {t("payouts.manager")}
-        <select data-testid="approve-manager" value={manager} onChange={(e) => setManager((e.target as HTMLSelectElement).value)}>
+        <select data-testid={`${id}-manager`} value={manager} onChange={(e) => setManager((e.target as HTMLSelectElement).value)}>
           {managers.map((m) => <option value={m.name}>{m.name}</option>)}
         </select>
       </label>
       <label>
         {t("payouts.pin")}
-        <input type="password" inputMode="numeric" autoFocus data-testid="approve-pin" value={pin} onInput={(e) => setPin((e.target as HTMLInputElement).value)} />
+        <input type="password" inputMode="numeric" autoFocus data-testid={`${id}-pin`} value={pin} onInput={(e) => setPin((e.target as HTMLInputElement).value)} />
       </label>
-      <button type="submit" data-testid="approve-confirm">{t("payouts.confirm")}</button>
+      {reject && (
+        <label>
+          {t("payouts.reject_reason")}
+          <input data-testid="reject-reason" value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+        </label>
+      )}
+      <button type="submit" data-testid={`${id}-confirm`}>{reject ? t("payouts.reject_confirm") : t("payouts.confirm")}</button>
       <button type="button" onClick={onDone}>{t("payouts.cancel")}</button>
-      {error && <div class="error" data-testid="approve-error">{tError(error)}</div>}
+      {error && <div class="error" data-testid={`${id}-error`}>{tError(error)}</div>}
     </form>
   );
 }
@@ -75,7 +87,7 @@ export function Payouts({
   const [sale, setSale] = useState<string | null>(returnFor?.sale ?? null);
   const [error, setError] = useState<ApiError | null>(null);
   const [sent, setSent] = useState(false);
-  const [approving, setApproving] = useState<number | null>(null);
+  const [deciding, setDeciding] = useState<{ id: number; reject: boolean } | null>(null);
 
   useEffect(() => {
     api.cards().then((c) => {
@@ -148,16 +160,25 @@ export function Payouts({
               <div class="q-sub">
                 {t("payouts.by", { name: r.requested_name })} · {time(r.requested_at)}
                 {r.status === "requested" && ` · ${t("payouts.expires", { time: time(r.expires_at) })}`}
+                {r.approver && r.status !== "requested" && ` · ${t("payouts.decided_by", { name: r.approver })}`}
+                {r.status === "rejected" && r.decision_note && (
+                  <span data-testid="payout-note">{` · ${t("payouts.rejected_because", { reason: r.decision_note })}`}</span>
+                )}
               </div>
             </div>
             <div class="q-state" data-testid="payout-state">
               {t(`payouts.status.${r.status}` as Key)}
               {r.payment_state && ` · ${t(`state.${r.payment_state}` as Key)}`}
             </div>
-            {r.status === "requested" && approving !== r.id && (
-              <button data-testid="approve" onClick={() => setApproving(r.id)}>{t("payouts.approve")}</button>
+            {r.status === "requested" && deciding?.id !== r.id && (
+              <>
+                <button data-testid="approve" onClick={() => setDeciding({ id: r.id, reject: false })}>{t("payouts.approve")}</button>
+                <button data-testid="reject" onClick={() => setDeciding({ id: r.id, reject: true })}>{t("payouts.reject")}</button>
+              </>
             )}
-            {approving === r.id && <Approve req={r} onDone={() => setApproving(null)} />}
+            {deciding?.id === r.id && (
+              <Decide key={`${r.id}-${deciding.reject}`} req={r} reject={deciding.reject} onDone={() => setDeciding(null)} />
+            )}
           </li>
         ))}
       </ul>

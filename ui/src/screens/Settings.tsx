@@ -44,12 +44,97 @@ function Row({ k, value, onSaved }: { k: string; value: string; onSaved: () => v
   );
 }
 
+type UserAction = "reset" | "unlock" | "active";
+
+/** One user with the manager's actions: reset PIN, unlock, deactivate/activate. Each asks for
+ *  the signed-in manager's PIN again; Escape closes the open action. */
+function UserRow({ u, onChanged }: { u: UserDto; onChanged: (msg: string) => void }) {
+  const { t, tError } = useI18n();
+  const [action, setAction] = useState<UserAction | null>(null);
+  const [newPin, setNewPin] = useState("");
+  const [pin, setPin] = useState("");
+  const [error, setError] = useState<ApiError | null>(null);
+  const open = (a: UserAction) => {
+    setAction(a);
+    setNewPin("");
+    setPin("");
+    setError(null);
+  };
+  async function submit(e: Event) {
+    e.preventDefault();
+    setError(null);
+    try {
+      let msg: string;
+      if (action === "reset") {
+        await api.resetPin(pin, u.name, newPin);
+        msg = t("settings.user_pin_reset", { name: u.name });
+      } else if (action === "unlock") {
+        await api.unlockUser(pin, u.name);
+        msg = t("settings.user_unlocked", { name: u.name });
+      } else {
+        const changed = await api.setUserActive(pin, u.name, !u.active);
+        msg = t(changed.active ? "settings.user_activated" : "settings.user_deactivated", { name: u.name });
+      }
+      setAction(null);
+      onChanged(msg);
+    } catch (err) {
+      setError(err as ApiError);
+      setPin("");
+    }
+  }
+  return (
+    <li class={u.active ? "user" : "user inactive"} data-testid="user-row" data-user={u.name} data-active={String(u.active)}>
+      <span>
+        {`${u.name} · ${t(`role.${u.role}`)}`}
+        {!u.active && <i data-testid="user-inactive">{` · ${t("settings.inactive")}`}</i>}
+      </span>{" "}
+      <button type="button" data-testid="user-reset" onClick={() => open("reset")}>{t("settings.reset_pin")}</button>
+      <button type="button" data-testid="user-unlock" onClick={() => open("unlock")}>{t("settings.unlock")}</button>
+      <button type="button" data-testid="user-active" onClick={() => open("active")}>
+        {u.active ? t("settings.deactivate") : t("settings.activate")}
+      </button>
+      {action && (
+        <form class="setting" data-testid="user-form" onSubmit={submit} onKeyDown={(e) => e.key === "Escape" && setAction(null)}>
+          {action === "reset" && (
+            <input
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              autoFocus
+              data-testid="user-new-pin"
+              placeholder={t("settings.new_pin")}
+              aria-label={t("settings.new_pin")}
+              value={newPin}
+              onInput={(e) => setNewPin((e.target as HTMLInputElement).value)}
+            />
+          )}
+          <input
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            autoFocus={action !== "reset"}
+            data-testid="user-manager-pin"
+            placeholder={t("settings.your_pin")}
+            aria-label={t("settings.your_pin")}
+            value={pin}
+            onInput={(e) => setPin((e.target as HTMLInputElement).value)}
+          />
+          <button type="submit" data-testid="user-confirm">{t("settings.confirm")}</button>
+          <button type="button" onClick={() => setAction(null)}>{t("settings.cancel")}</button>
+          {error && <span class="error" data-testid="user-error">{tError(error)}</span>}
+        </form>
+      )}
+    </li>
+  );
+}
+
 export function Settings({ user, info }: { user: UserDto; info: AppInfo }) {
   const { t, tError } = useI18n();
   const [view, setView] = useState<SettingsView | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [secret, setSecret] = useState("");
   const [nu, setNu] = useState({ name: "", role: "cashier" as RoleDto, pin: "" });
+  const [userMsg, setUserMsg] = useState<string | null>(null);
 
   const reload = () => api.settings().then(setView, setError);
   useEffect(() => {
@@ -99,9 +184,19 @@ export function Settings({ user, info }: { user: UserDto; info: AppInfo }) {
           </form>
           <p>{t("settings.data_dir")}: <code>{view.data_dir}</code></p>
           <h3>{t("settings.users")}</h3>
-          <ul>
-            {view.users.map((u) => <li>{`${u.name} · ${t(`role.${u.role}`)}`}</li>)}
+          <ul class="users" data-testid="users">
+            {view.users.map((u) => (
+              <UserRow
+                key={u.name}
+                u={u}
+                onChanged={(msg) => {
+                  setUserMsg(msg);
+                  void reload();
+                }}
+              />
+            ))}
           </ul>
+          {userMsg && <div class="ok-line" data-testid="user-msg">{userMsg}</div>}
           <form
             class="setting"
             onSubmit={async (e) => {
