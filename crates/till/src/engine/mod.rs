@@ -79,6 +79,20 @@ impl Core {
 
     /// Ends a payment that never reached the gateway.
     pub(crate) fn fail_unsent(&self, p: &Payment, code: &str, message: &str) -> Result<()> {
+        self.fail_locally(p, "till", "not_sent", code, message)
+    }
+
+    /// Ends a payment as failed on our own knowledge (never sent, or refused by the gateway
+    /// before it existed there): one transaction for the state and its audit row, then the
+    /// `Final` event, all only if the payment was not final already.
+    pub(crate) fn fail_locally(
+        &self,
+        p: &Payment,
+        actor: &str,
+        status: &str,
+        code: &str,
+        message: &str,
+    ) -> Result<()> {
         let changed = {
             let db = self.db();
             let tx = db.conn.unchecked_transaction()?;
@@ -86,17 +100,17 @@ impl Core {
                 &tx,
                 p.id,
                 State::Failed,
-                Some("not_sent"),
+                Some(status),
                 Some(code),
                 Some(message),
             )?;
             if changed {
                 audit::append(
                     &tx,
-                    "till",
+                    actor,
                     "payment_final",
                     &p.payment_id,
-                    &json!({"state": "failed", "status": "not_sent", "code": code}),
+                    &json!({"kind": p.kind.as_str(), "state": "failed", "status": status, "code": code}),
                 )?;
             }
             tx.commit()?;
@@ -107,7 +121,7 @@ impl Core {
                 payment_id: p.payment_id.clone(),
                 kind: p.kind,
                 state: State::Failed,
-                status: "not_sent".into(),
+                status: status.into(),
                 code: Some(code.into()),
                 message: Some(message.into()),
             });

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::core::Core;
 use crate::db::messages::{self, NewMessage, SignatureCheck, Source};
-use crate::db::payments::{self, Kind, Payment, State};
+use crate::db::payments::{self, Kind, Payment};
 use crate::db::{audit, cards};
 use crate::error::{gateway_code, Result};
 use crate::events::TillEvent;
@@ -161,39 +161,7 @@ impl Core {
                     _ => String::new(),
                 };
                 self.record_failure(p, &e, None)?;
-                let changed = {
-                    let db = self.db();
-                    let tx = db.conn.unchecked_transaction()?;
-                    let changed = payments::set_final(
-                        &tx,
-                        p.id,
-                        State::Failed,
-                        Some("rejected"),
-                        Some(&code),
-                        Some(&message),
-                    )?;
-                    if changed {
-                        audit::append(
-                            &tx,
-                            "gateway",
-                            "payment_final",
-                            &p.payment_id,
-                            &json!({"kind": p.kind.as_str(), "state": "failed", "status": "rejected", "code": code}),
-                        )?;
-                    }
-                    tx.commit()?;
-                    changed
-                };
-                if changed {
-                    self.emit(TillEvent::Final {
-                        payment_id: p.payment_id.clone(),
-                        kind: p.kind,
-                        state: State::Failed,
-                        status: "rejected".into(),
-                        code: Some(code),
-                        message: Some(message),
-                    });
-                }
+                self.fail_locally(p, "gateway", "rejected", &code, &message)?;
                 Sent::Refused
             }
             Err(e) if e.may_have_arrived() => {
