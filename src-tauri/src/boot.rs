@@ -25,21 +25,10 @@ pub async fn start() -> Result<Started, ApiError> {
         Err(e) => return Err(e.into()),
     };
     let started = match real {
-        Some(till) if till.secret_configured()? => {
-            let listener = if till.config().callback.enabled {
-                Some(till.start_listener().await?)
-            } else {
-                None
-            };
-            Started {
-                booted: Booted {
-                    till,
-                    demo: None,
-                    _listener: listener,
-                },
-                user: None,
-            }
-        }
+        Some(till) if till.secret_configured()? => Started {
+            booted: real_till(till).await?,
+            user: None,
+        },
         _ => {
             let (till, demo, user) = demo::start(&dir.join(DEMO_SUBDIR)).await?;
             Started {
@@ -56,4 +45,18 @@ pub async fn start() -> Result<Started, ApiError> {
     // their events reach the UI through the event forwarder).
     started.booted.till.resume_all()?;
     Ok(started)
+}
+
+/// The real till, with its callback listener when enabled.
+pub async fn real_till(till: Till) -> Result<Booted, ApiError> {
+    let listener = if till.config().callback.enabled {
+        Some(till.start_listener().await?)
+    } else {
+        None
+    };
+    Ok(Booted {
+        till,
+        demo: None,
+        _listener: listener,
+    })
 }

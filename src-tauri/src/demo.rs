@@ -58,6 +58,7 @@ impl Demo {
                     pin: (*pin).to_owned(),
                 })
                 .collect(),
+            gateway_url: till::config::defaults::GATEWAY_URL.to_owned(),
         }
     }
 }
@@ -94,6 +95,8 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<User>), TillError> 
         public_url: public_url.clone(),
         ..SandboxConfig::default()
     };
+    // The QR countdown ends when the demo gateway expires a waiting sale.
+    let payable_ms = cfg.sale_expiry.as_millis().to_string();
     let sandbox = Sandbox::start(cfg, listen)
         .await
         .map_err(|e| TillError::Listener(format!("the demo gateway could not start: {e}")))?;
@@ -112,6 +115,7 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<User>), TillError> 
     for (k, v) in SETTINGS {
         till.set_setting(k, v, "demo")?;
     }
+    till.set_setting("timing.sale_payable_ms", &payable_ms, "demo")?;
     let listener = till.start_listener().await?;
     sandbox.control().configure(&ConfigPatch {
         callback_url: Some(format!(

@@ -57,6 +57,8 @@ pub struct DemoInfo {
     /// Where the sandbox's bot pages are (the QR codes point there).
     pub sandbox_url: String,
     pub users: Vec<DemoUser>,
+    /// ECommPay's production gateway, offered when connecting the till for real.
+    pub gateway_url: String,
 }
 
 /// What the UI needs at start.
@@ -161,6 +163,9 @@ pub enum UiEvent {
     },
     /// Events were missed (the UI reloads what it shows).
     Lagged,
+    /// The running till was replaced (a demo till connected to the real gateway): every window
+    /// starts afresh.
+    TillChanged,
 }
 
 /// History filter (all optional).

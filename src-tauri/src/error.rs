@@ -35,6 +35,7 @@ pub enum ErrorCode {
     GatewayServerError,
     GatewayMalformed,
     GatewayBadSignature,
+    CredentialsRefused,
     PaymentNotFound,
     CardNotFound,
     PayoutRequestNotFound,
@@ -70,6 +71,8 @@ pub enum ErrorCode {
     Cancelled,
     /// Users already exist: the first manager can only be created on an empty till.
     AlreadySetUp,
+    /// "Connect to ECommPay" on a till that is not the demo one.
+    AlreadyConnected,
 }
 
 /// An error for the web view.
@@ -122,6 +125,7 @@ pub fn code_of(e: &TillError) -> ErrorCode {
         TillError::AboveLimit { .. } => C::AboveLimit,
         TillError::Request(_) => C::InvalidRequest,
         TillError::Gateway(g) => gateway(g),
+        TillError::CredentialsRefused(_) => C::CredentialsRefused,
         TillError::PaymentNotFound(_) => C::PaymentNotFound,
         TillError::CardNotFound(_) => C::CardNotFound,
         TillError::PayoutRequestNotFound(_) => C::PayoutRequestNotFound,
@@ -178,6 +182,7 @@ mod tests {
             TillError::UserInactive("a".into()),
             TillError::LastManager,
             TillError::Amount(ecommpay::AmountError::NotPositive),
+            TillError::CredentialsRefused("3261".into()),
         ];
         for e in samples {
             let ours = serde_json::to_value(code_of(&e)).unwrap();

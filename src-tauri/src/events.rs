@@ -72,12 +72,17 @@ fn translate(e: &TillEvent) -> Option<UiEvent> {
     })
 }
 
-/// Forwards every core event for as long as the app runs.
-pub fn forward(app: AppHandle, till: Till) {
+/// Forwards every core event of `till` for as long as it is the running till (`generation`,
+/// see [`AppState::switch_to`]).
+pub fn forward(app: AppHandle, till: Till, generation: u64) {
     let mut rx = till.subscribe();
     tauri::async_runtime::spawn(async move {
         loop {
-            match rx.recv().await {
+            let received = rx.recv().await;
+            if !app.state::<AppState>().is_current(generation) {
+                break;
+            }
+            match received {
                 Ok(e) => {
                     health::observe(&app, &e);
                     if let Some(ui) = translate(&e) {

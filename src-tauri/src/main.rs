@@ -49,7 +49,7 @@ fn main() {
                 let till = boot.as_ref().ok().map(|b| b.till.clone());
                 app.state::<state::AppState>().finish_boot(boot, user);
                 if let Some(till) = till {
-                    events::forward(app.clone(), till);
+                    events::forward(app.clone(), till, 0);
                     health::start_probe(app);
                 }
             });

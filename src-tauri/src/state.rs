@@ -1,7 +1,9 @@
 //! The app's state: the till (or why it could not start), the signed-in user, the sale on
-//! screen, the gateway's health.
+//! screen, the gateway's health. The till is replaced once when a demo till is connected to the
+//! real gateway ([`AppState::switch_to`]); commands hold an `Arc` of the one they started with.
 
-use std::sync::{Condvar, Mutex, OnceLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 
 use till::listener::ListenerHandle;
 use till::{Role, Till, User};
@@ -11,8 +13,14 @@ use crate::dto::SaleView;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 
 pub struct AppState {
-    /// Set once by [`AppState::finish_boot`]: the till starts while the window does.
-    boot: OnceLock<Result<Booted, ApiError>>,
+    /// Set by [`AppState::finish_boot`] (the till starts while the window does), replaced by
+    /// [`AppState::switch_to`].
+    boot: RwLock<Option<Result<Arc<Booted>, ApiError>>>,
+    /// Bumped by every switch: an event forwarder of an earlier till stops when it changes.
+    generation: AtomicU64,
+    /// Tills switched away from (the demo): kept running so their open payments end normally
+    /// against their own sandbox; their events no longer reach the UI.
+    retired: Mutex<Vec<Arc<Booted>>>,
     booting: (Mutex<()>, Condvar),
     booted_notify: tokio::sync::Notify,
     pub user: Mutex<Option<User>>,
@@ -37,7 +45,9 @@ impl AppState {
     /// The state before the till has started (see [`AppState::finish_boot`]).
     pub fn starting() -> AppState {
         AppState {
-            boot: OnceLock::new(),
+            boot: RwLock::new(None),
+            generation: AtomicU64::new(0),
+            retired: Mutex::new(Vec::new()),
             booting: (Mutex::new(()), Condvar::new()),
             booted_notify: tokio::sync::Notify::new(),
             user: Mutex::new(None),
@@ -46,18 +56,52 @@ impl AppState {
         }
     }
 
+    fn get(&self) -> Option<Result<Arc<Booted>, ApiError>> {
+        self.boot.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     /// The till has started (or could not): sets it and the user to start signed in as, and
     /// wakes the commands waiting for it. Only the first call counts.
     pub fn finish_boot(&self, boot: Result<Booted, ApiError>, user: Option<User>) {
         let _guard = lock(&self.booting.0);
-        if self.boot.get().is_some() {
+        let mut slot = self.boot.write().unwrap_or_else(|e| e.into_inner());
+        if slot.is_some() {
             return;
         }
         // The user first: whoever sees the till started also sees who is signed in.
         self.set_user(user);
-        let _ = self.boot.set(boot);
+        *slot = Some(boot.map(Arc::new));
+        drop(slot);
         self.booting.1.notify_all();
         self.booted_notify.notify_waiters();
+    }
+
+    /// Replaces the running till (a demo till connected to the real gateway): nobody is signed
+    /// in, no sale is on screen, and the old till keeps running in the background until its
+    /// open payments end. Returns the new generation (see [`AppState::is_current`]).
+    pub fn switch_to(&self, booted: Booted) -> u64 {
+        let _guard = lock(&self.booting.0);
+        let mut slot = self.boot.write().unwrap_or_else(|e| e.into_inner());
+        let old = slot.replace(Ok(Arc::new(booted)));
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        drop(slot);
+        if let Some(Ok(old)) = old {
+            lock(&self.retired).push(old);
+        }
+        self.set_user(None);
+        *lock(&self.sale) = None;
+        *lock(&self.gateway_ok) = true;
+        generation
+    }
+
+    /// The current till's generation (0 for the one started with the app).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Whether `generation` is still the running till's.
+    pub fn is_current(&self, generation: u64) -> bool {
+        self.generation() == generation
     }
 
     /// Waits, without blocking a thread, until the till has started (or could not). The UI's
@@ -68,7 +112,7 @@ impl AppState {
             tokio::pin!(notified);
             // Registered before the check, so a finish_boot in between is not missed.
             notified.as_mut().enable();
-            if self.boot.get().is_some() {
+            if self.get().is_some() {
                 return;
             }
             notified.await;
@@ -77,13 +121,13 @@ impl AppState {
 
     /// The start-up's outcome, waiting for it while the till is still starting (the UI's first
     /// command, `app_info`, awaits [`AppState::started`] instead, so other commands come after).
-    fn boot(&self) -> &Result<Booted, ApiError> {
-        if let Some(boot) = self.boot.get() {
+    fn boot(&self) -> Result<Arc<Booted>, ApiError> {
+        if let Some(boot) = self.get() {
             return boot;
         }
         let mut guard = lock(&self.booting.0);
         loop {
-            if let Some(boot) = self.boot.get() {
+            if let Some(boot) = self.get() {
                 return boot;
             }
             guard = self
@@ -94,16 +138,18 @@ impl AppState {
         }
     }
 
-    pub fn booted(&self) -> ApiResult<&Booted> {
-        self.boot().as_ref().map_err(Clone::clone)
+    pub fn booted(&self) -> ApiResult<Arc<Booted>> {
+        self.boot()
     }
 
-    pub fn till(&self) -> ApiResult<&Till> {
-        Ok(&self.booted()?.till)
+    /// The running till (a cheap clone sharing its database and events).
+    pub fn till(&self) -> ApiResult<Till> {
+        Ok(self.booted()?.till.clone())
     }
 
-    pub fn demo(&self) -> Option<&Demo> {
-        self.boot().as_ref().ok().and_then(|b| b.demo.as_ref())
+    /// Whether the running till is the demo one.
+    pub fn is_demo(&self) -> bool {
+        self.boot().is_ok_and(|b| b.demo.is_some())
     }
 
     pub fn current_user(&self) -> Option<User> {

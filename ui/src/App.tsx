@@ -20,7 +20,14 @@ export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [fatal, setFatal] = useState<ApiError | null>(null);
   const [user, setUser] = useState<UserDto | null>(null);
-  const [tab, setTab] = useState<Tab>("sale");
+  const [tab, setTabState] = useState<Tab>("sale");
+  // Bumped whenever the Sale tab is chosen (click or F1), so the amount field takes the focus
+  // even when the sale screen was already showing.
+  const [saleFocus, setSaleFocus] = useState(0);
+  const setTab = (k: Tab) => {
+    setTabState(k);
+    if (k === "sale") setSaleFocus((n) => n + 1);
+  };
   const [returnFor, setReturnFor] = useState<{ sale: string; card: number; amount: number } | null>(null);
 
   useEffect(() => {
@@ -143,7 +150,7 @@ export function App() {
             }}
           />
         ) : tab === "sale" ? (
-          <Sale info={info} />
+          <Sale info={info} focusTick={saleFocus} />
         ) : tab === "history" ? (
           <History
             user={user}

@@ -70,6 +70,10 @@ export const api = {
     call<UserDto>("unlock_user", { manager_pin, name }),
   setUserActive: (manager_pin: string, name: string, active: boolean) =>
     call<UserDto>("set_user_active", { manager_pin, name, active }),
+  changeOwnPin: (old_pin: string, new_pin: string) =>
+    call<UserDto>("change_own_pin", { old_pin, new_pin }),
+  connectRealTill: (c: { project_id: string; gateway_url: string; till_code: string; secret: string }) =>
+    call<void>("connect_real_till", c),
 };
 
 /** Subscribes to the shell's pushed events (no polling anywhere). */

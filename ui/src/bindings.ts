@@ -2,7 +2,7 @@
 // `UPDATE_BINDINGS=1 cargo test -p cashier-app bindings` rewrites it, and CI fails when it
 // is stale. Money is integer tiyin; times are Unix milliseconds.
 
-export type ErrorCode = "not_initialised" | "config_invalid" | "data_dir" | "keyring_unavailable" | "keyring_failure" | "secret_missing" | "secret_empty" | "data_key_missing" | "data_key_mismatch" | "vault_decrypt" | "database" | "schema_too_new" | "invalid_amount" | "above_limit" | "invalid_request" | "gateway_unreachable" | "gateway_timeout" | "gateway_interrupted" | "gateway_rejected" | "gateway_server_error" | "gateway_malformed" | "gateway_bad_signature" | "payment_not_found" | "card_not_found" | "payout_request_not_found" | "payout_not_pending" | "payout_expired" | "self_approval" | "not_manager" | "daily_limit" | "return_above_sale" | "sale_not_returnable" | "card_not_of_sale" | "reason_missing" | "user_exists" | "user_not_found" | "user_inactive" | "last_manager" | "wrong_pin" | "locked" | "bad_pin" | "bad_name" | "bad_role" | "audit_broken" | "listener" | "io" | "not_signed_in" | "forbidden" | "sale_in_progress" | "cancelled" | "already_set_up";
+export type ErrorCode = "not_initialised" | "config_invalid" | "data_dir" | "keyring_unavailable" | "keyring_failure" | "secret_missing" | "secret_empty" | "data_key_missing" | "data_key_mismatch" | "vault_decrypt" | "database" | "schema_too_new" | "invalid_amount" | "above_limit" | "invalid_request" | "gateway_unreachable" | "gateway_timeout" | "gateway_interrupted" | "gateway_rejected" | "gateway_server_error" | "gateway_malformed" | "gateway_bad_signature" | "credentials_refused" | "payment_not_found" | "card_not_found" | "payout_request_not_found" | "payout_not_pending" | "payout_expired" | "self_approval" | "not_manager" | "daily_limit" | "return_above_sale" | "sale_not_returnable" | "card_not_of_sale" | "reason_missing" | "user_exists" | "user_not_found" | "user_inactive" | "last_manager" | "wrong_pin" | "locked" | "bad_pin" | "bad_name" | "bad_role" | "audit_broken" | "listener" | "io" | "not_signed_in" | "forbidden" | "sale_in_progress" | "cancelled" | "already_set_up" | "already_connected";
 
 export type ApiError = { code: ErrorCode, 
 /**
@@ -28,7 +28,11 @@ export type DemoInfo = {
 /**
  * Where the sandbox's bot pages are (the QR codes point there).
  */
-sandbox_url: string, users: Array<DemoUser>, };
+sandbox_url: string, users: Array<DemoUser>, 
+/**
+ * ECommPay's production gateway, offered when connecting the till for real.
+ */
+gateway_url: string, };
 
 export type AppInfo = { version: string, demo: DemoInfo | null, 
 /**
@@ -74,7 +78,7 @@ link_at: number | null, masked_card: string | null,
  */
 code: string | null, message: string | null, };
 
-export type UiEvent = { "event": "sale", sale: SaleView | null, } | { "event": "payment_changed", payment_id: string, state: StateDto, } | { "event": "late_success", payment_id: string, amount: number, } | { "event": "flagged", payment_id: string, reason: string, } | { "event": "health", gateway_ok: boolean, code: string | null, } | { "event": "payout_requested", request_id: number, amount: number, } | { "event": "payout_decided", request_id: number, approved: boolean, payment_id: string | null, } | { "event": "export_progress", rows: number, } | { "event": "lagged" };
+export type UiEvent = { "event": "sale", sale: SaleView | null, } | { "event": "payment_changed", payment_id: string, state: StateDto, } | { "event": "late_success", payment_id: string, amount: number, } | { "event": "flagged", payment_id: string, reason: string, } | { "event": "health", gateway_ok: boolean, code: string | null, } | { "event": "payout_requested", request_id: number, amount: number, } | { "event": "payout_decided", request_id: number, approved: boolean, payment_id: string | null, } | { "event": "export_progress", rows: number, } | { "event": "lagged" } | { "event": "till_changed" };
 
 export type HistoryQuery = { from_ms: number | null, to_ms: number | null, state: StateDto | null, kind: KindDto | null, amount_min: number | null, amount_max: number | null, 
 /**
@@ -159,5 +163,7 @@ export type Command =
   | "reset_pin"
   | "unlock_user"
   | "set_user_active"
+  | "connect_real_till"
+  | "change_own_pin"
   | "ui_ready"
 ;

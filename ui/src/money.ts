@@ -32,3 +32,14 @@ export function parseSom(text: string): number | null {
   const tiyin = som * 100 + frac;
   return Number.isSafeInteger(tiyin) ? tiyin : null;
 }
+
+/** Integer tiyin as typed in an amount field: "150 000" or "150 000,50" (no unit). */
+export function somInput(tiyin: number): string {
+  return formatSom(tiyin).replace(/ so'm$/, "");
+}
+
+/** A setting's stored text in tiyin as so'm for its field, or the text itself when it is not
+ *  an integer (never a float on the way). */
+export function tiyinSettingToSom(text: string): string {
+  return /^\d+$/.test(text) ? somInput(Number(text)) : text;
+}

@@ -69,6 +69,10 @@ function handle(e: UiEvent) {
     case "export_progress":
       update({ exportRows: e.rows });
       break;
+    case "till_changed":
+      // The demo till was connected to ECommPay: this window starts afresh on the real till.
+      location.reload();
+      break;
   }
 }
 

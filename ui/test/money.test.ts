@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatSom, parseSom } from "../src/money.ts";
+import { formatSom, parseSom, somInput, tiyinSettingToSom } from "../src/money.ts";
 
 test("formats so'm with spaces between thousands", () => {
   assert.equal(formatSom(15_000_000), "150 000 so'm");
@@ -31,4 +31,12 @@ test("round-trips", () => {
   for (const t of [1, 99, 100, 15_000_050, 987_654_321]) {
     assert.equal(parseSom(formatSom(t).replace(" so'm", "")), t);
   }
+});
+
+test("limits are edited in so'm and stored in tiyin", () => {
+  assert.equal(somInput(10_000_000_000), "100 000 000");
+  assert.equal(somInput(50_050), "500,50");
+  assert.equal(tiyinSettingToSom("500000000"), "5 000 000");
+  assert.equal(tiyinSettingToSom("x"), "x");
+  for (const t of [1, 100, 50_050, 2_000_000_000]) assert.equal(parseSom(somInput(t)), t);
 });

@@ -37,6 +37,9 @@ pub mod defaults {
     pub const SALE_POLL_MAX_MS: u64 = 15_000;
     /// The longest wait between two polls of a payout (seed: base time 20 minutes).
     pub const PAYOUT_POLL_MAX_MS: u64 = 300_000;
+    /// [open] How long a customer can pay a sale's link (the till's QR countdown). The protocol
+    /// doc does not say; the sandbox expires a waiting sale after the same 15 minutes.
+    pub const SALE_PAYABLE_MS: u64 = 15 * 60 * 1000;
     /// How long a sale is actively followed (the gateway expires a waiting sale by itself).
     pub const SALE_FOLLOW_MS: u64 = 30 * 60 * 1000;
     /// How long a payout is followed (seed: the limit is 24 hours, then the gateway declines).
@@ -80,6 +83,7 @@ pub struct Timing {
     pub poll_backoff_percent: u64,
     pub sale_poll_max_ms: u64,
     pub payout_poll_max_ms: u64,
+    pub sale_payable_ms: u64,
     pub sale_follow_ms: u64,
     pub payout_follow_ms: u64,
     pub payout_request_ttl_ms: u64,
@@ -96,6 +100,7 @@ impl Default for Timing {
             poll_backoff_percent: defaults::POLL_BACKOFF_PERCENT,
             sale_poll_max_ms: defaults::SALE_POLL_MAX_MS,
             payout_poll_max_ms: defaults::PAYOUT_POLL_MAX_MS,
+            sale_payable_ms: defaults::SALE_PAYABLE_MS,
             sale_follow_ms: defaults::SALE_FOLLOW_MS,
             payout_follow_ms: defaults::PAYOUT_FOLLOW_MS,
             payout_request_ttl_ms: defaults::PAYOUT_REQUEST_TTL_MS,
@@ -213,6 +218,9 @@ impl Config {
         }
         if t.first_poll_ms == 0 || t.sale_poll_max_ms == 0 || t.payout_poll_max_ms == 0 {
             return bad("poll intervals must be positive".into());
+        }
+        if t.sale_payable_ms < 1000 {
+            return bad("timing.sale_payable_ms must be at least 1000".into());
         }
         if t.pin_max_attempts == 0 {
             return bad("timing.pin_max_attempts must be at least 1".into());

@@ -29,6 +29,16 @@ pub(crate) struct Core {
     pub events: broadcast::Sender<TillEvent>,
 }
 
+/// A Gate client for `cfg` (its URL, project and timeouts) signing with `secret`.
+pub(crate) fn gate_client(cfg: &Config, secret: Secret) -> Result<GateClient> {
+    let mut gc = GateConfig::new(cfg.gateway_url.trim_end_matches('/'), cfg.project());
+    gc.timeouts = Timeouts {
+        connect: Duration::from_millis(cfg.timing.http_connect_ms),
+        read: Duration::from_millis(cfg.timing.http_read_ms),
+    };
+    Ok(GateClient::new(gc, secret)?)
+}
+
 impl Core {
     pub fn new(data_dir: PathBuf, config: Config, db: Db, keys: Box<dyn KeyStore>) -> Core {
         let (events, _) = broadcast::channel(1024);
@@ -95,13 +105,7 @@ impl Core {
         if let Some(g) = slot.as_ref() {
             return Ok(g.clone());
         }
-        let cfg = self.config();
-        let mut gc = GateConfig::new(cfg.gateway_url.trim_end_matches('/'), cfg.project());
-        gc.timeouts = Timeouts {
-            connect: Duration::from_millis(cfg.timing.http_connect_ms),
-            read: Duration::from_millis(cfg.timing.http_read_ms),
-        };
-        let client = Arc::new(GateClient::new(gc, self.secret()?)?);
+        let client = Arc::new(gate_client(&self.config(), self.secret()?)?);
         *slot = Some(client.clone());
         Ok(client)
     }

@@ -47,6 +47,8 @@ pub enum TillError {
     Request(#[from] RequestError),
     #[error("the gateway: {0}")]
     Gateway(#[from] GateError),
+    #[error("the gateway refused these credentials (check the project id and the secret): {0}")]
+    CredentialsRefused(String),
     #[error("no payment {0}")]
     PaymentNotFound(String),
     #[error("no saved card {0}")]
@@ -121,6 +123,7 @@ impl TillError {
             TillError::AboveLimit { .. } => "above_limit",
             TillError::Request(_) => "invalid_request",
             TillError::Gateway(e) => gateway_code(e),
+            TillError::CredentialsRefused(_) => "credentials_refused",
             TillError::PaymentNotFound(_) => "payment_not_found",
             TillError::CardNotFound(_) => "card_not_found",
             TillError::PayoutRequestNotFound(_) => "payout_request_not_found",

@@ -27,6 +27,7 @@
 //!   ([`db::users`]); PIN changes, resets, unlocks and (de)activations are audited.
 
 pub mod config;
+pub mod connect;
 mod core;
 pub mod db;
 pub mod engine;

@@ -4,13 +4,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ecommpay::gate::StatusRequest;
 use ecommpay::{Secret, Tiyin};
 use serde::Serialize;
 use serde_json::json;
 use tokio::sync::broadcast;
 
 use crate::config::{self, Config};
+use crate::connect::{self, Probe};
 use crate::core::Core;
 use crate::db::cards::Card;
 use crate::db::history::{self, Cursor, HistoryFilter, Page};
@@ -419,23 +419,20 @@ impl Till {
                 return out;
             }
         };
-        let probe = format!("{}-DOCTOR-{}", cfg.till_code, crate::db::now_ms());
-        let req = StatusRequest::new(&probe).expect("a valid id");
-        let (reach, sig) = match gate.status(&req).await {
-            Err(e) if e.is_not_found() => (
+        let (reach, sig) = match connect::probe(&gate, &cfg.till_code).await {
+            Probe::Accepted => (
                 (true, "reachable".to_owned()),
-                (true, "the gateway accepted our signature (unknown payment: 3061, as expected)".to_owned()),
+                (true, "the gateway accepted our signature".to_owned()),
             ),
-            Err(e) if e.code() == Some(ecommpay::gate::codes::INVALID_SIGNATURE) || e.code() == Some(ecommpay::gate::codes::EMPTY_SIGNATURE) => (
+            Probe::Refused(e) => (
                 (true, "reachable".to_owned()),
-                (false, format!("the gateway refused our signature: {e}; check the secret and the project id")),
+                (false, format!("the gateway refused our signature or project: {e}; check the secret and the project id")),
             ),
-            Err(e) if !e.may_have_arrived() && matches!(e, ecommpay::gate::GateError::Unreachable(_)) => (
+            Probe::Failed(e @ ecommpay::gate::GateError::Unreachable(_)) => (
                 (false, format!("{} ({})", e, gateway_code(&e))),
                 (false, "not checked".to_owned()),
             ),
-            Err(e) => ((true, "reachable".to_owned()), (false, format!("unexpected answer: {e}"))),
-            Ok(_) => ((true, "reachable".to_owned()), (false, "a payment with the probe id exists?".to_owned())),
+            Probe::Failed(e) => ((true, "reachable".to_owned()), (false, format!("unexpected answer: {e}"))),
         };
         out.push(Check {
             name: "gateway",

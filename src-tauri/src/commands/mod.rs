@@ -39,6 +39,8 @@ macro_rules! all_commands {
             $crate::commands::settings::reset_pin,
             $crate::commands::settings::unlock_user,
             $crate::commands::settings::set_user_active,
+            $crate::commands::settings::connect_real_till,
+            $crate::commands::session::change_own_pin,
             $crate::commands::session::ui_ready,
         ]
     };

@@ -30,5 +30,7 @@ pub const NAMES: &[&str] = &[
     "reset_pin",
     "unlock_user",
     "set_user_active",
+    "connect_real_till",
+    "change_own_pin",
     "ui_ready",
 ];

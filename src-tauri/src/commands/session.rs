@@ -8,9 +8,6 @@ use crate::dto::{AppInfo, UserDto};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::state::AppState;
 
-/// How long a sale's QR stays payable: the gateway expires a waiting sale after 15 minutes.
-pub const QR_VALID_SECS: u32 = 15 * 60;
-
 /// The UI's first command: async so that it waits for the till's start-up (which runs beside
 /// the window's) off the main thread.
 #[tauri::command(rename_all = "snake_case")]
@@ -20,13 +17,13 @@ pub async fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
     let cfg = till.config();
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
-        demo: state.demo().map(|d| d.info()),
+        demo: state.booted()?.demo.as_ref().map(|d| d.info()),
         language: cfg.language,
         till_code: cfg.till_code,
         user: state.current_user().as_ref().map(convert::user),
         has_users: !till.users()?.is_empty(),
         gateway_ok: state.gateway_ok(),
-        qr_valid_secs: QR_VALID_SECS,
+        qr_valid_secs: u32::try_from(cfg.timing.sale_payable_ms / 1000).unwrap_or(u32::MAX),
         sale_max: cfg.limits.sale_max_tiyin,
     })
 }
@@ -43,10 +40,29 @@ pub fn sign_out(state: State<'_, AppState>) {
     state.set_user(None);
 }
 
-/// The names to pick from at sign-in.
+/// The names to pick from at sign-in (deactivated users cannot sign in, so they are not offered).
 #[tauri::command(rename_all = "snake_case")]
 pub fn user_names(state: State<'_, AppState>) -> ApiResult<Vec<UserDto>> {
-    Ok(state.till()?.users()?.iter().map(convert::user).collect())
+    Ok(state
+        .till()?
+        .users()?
+        .iter()
+        .filter(|u| u.active)
+        .map(convert::user)
+        .collect())
+}
+
+/// The signed-in user changes their own PIN (the old one checked; wrong ones count towards the
+/// lock-out).
+#[tauri::command(rename_all = "snake_case")]
+pub fn change_own_pin(
+    state: State<'_, AppState>,
+    old_pin: String,
+    new_pin: String,
+) -> ApiResult<UserDto> {
+    let user = state.signed_in()?;
+    let changed = state.till()?.change_pin(&user.name, &old_pin, &new_pin)?;
+    Ok(convert::user(&changed))
 }
 
 /// On a till without users, the first manager (then signed in).

@@ -1,11 +1,13 @@
 //! Settings, for managers only. The secret is write-only: the UI learns "configured" or not.
 
-use tauri::State;
+use tauri::{AppHandle, State};
+use till::config::resolve_data_dir;
+use till::{InitOptions, Till, TillError};
 
-use crate::convert;
-use crate::dto::{RoleDto, SettingDto, SettingsView, UserDto};
-use crate::error::ApiResult;
+use crate::dto::{RoleDto, SettingDto, SettingsView, UiEvent, UserDto};
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::state::AppState;
+use crate::{boot, convert, events};
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn settings(state: State<'_, AppState>) -> ApiResult<SettingsView> {
@@ -91,4 +93,49 @@ pub fn set_user_active(
         .till()?
         .set_user_active(&user.name, &manager_pin, &name, active)?;
     Ok(convert::user(&changed))
+}
+
+/// In demo mode, a manager connects the till to the real gateway: the credentials are checked
+/// against it before anything is written (`Till::connect`), then the real till (in the data
+/// folder, beside `demo/`) replaces the demo one without a restart. Nobody is signed in
+/// afterwards: the real till's own users sign in (on a new till, the first manager is created).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn connect_real_till(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    project_id: String,
+    gateway_url: String,
+    till_code: String,
+    secret: String,
+) -> ApiResult<()> {
+    let user = state.manager()?;
+    if !state.is_demo() {
+        return Err(ApiError::new(
+            ErrorCode::AlreadyConnected,
+            "this till is already connected to the gateway",
+        ));
+    }
+    let project_id = project_id.trim().parse::<u64>().map_err(|_| {
+        TillError::Config(format!(
+            "project_id must be a positive number, not {project_id:?}"
+        ))
+    })?;
+    let opts = InitOptions {
+        project_id,
+        gateway_url: gateway_url.trim().to_owned(),
+        till_code: till_code.trim().to_owned(),
+    };
+    let dir = resolve_data_dir(None)?;
+    let till = Till::connect(&dir, &opts, &secret, &user.name).await?;
+    let language = state.till()?.config().language;
+    if till.config().language != language {
+        // The demo's language carries over (a valid one: it is the demo's).
+        till.set_setting("language", &language, &user.name)?;
+    }
+    till.resume_all()?;
+    let booted = boot::real_till(till.clone()).await?;
+    let generation = state.switch_to(booted);
+    events::forward(app.clone(), till, generation);
+    events::emit(&app, UiEvent::TillChanged);
+    Ok(())
 }

@@ -6,6 +6,7 @@
 //! built app (`cargo build --workspace --bins`) and `tauri-driver` (scripts/setup.sh installs
 //! it). Anything missing fails the test with the fix; nothing skips.
 
+mod connect;
 mod flows;
 mod history;
 mod sale;
@@ -65,7 +66,7 @@ static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(())
 pub struct App {
     _turn: tokio::sync::MutexGuard<'static, ()>,
     pub client: Client,
-    driver: Child,
+    driver: Driver,
     pub data: tempfile::TempDir,
     pub exports: tempfile::TempDir,
     name: &'static str,
@@ -74,6 +75,11 @@ pub struct App {
 impl App {
     /// Starts the app in demo mode (fresh data folder) and waits for the sale screen.
     pub async fn start(name: &'static str) -> App {
+        App::start_with(name, |_| {}).await
+    }
+
+    /// Like [`App::start`], with `prepare` run on the fresh data folder before the app starts.
+    pub async fn start_with(name: &'static str, prepare: impl FnOnce(&std::path::Path)) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "no DISPLAY: run the E2E tests through scripts/with-session.sh (Xvfb, D-Bus, keyring)"
@@ -86,22 +92,25 @@ impl App {
         );
         let turn = ONE_AT_A_TIME.lock().await;
         let data = tempfile::tempdir().unwrap();
+        prepare(data.path());
         let exports = tempfile::tempdir().unwrap();
         let (port, native) = (free_port(), free_port());
-        let driver = Command::new(driver_bin)
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native.to_string(),
-            ])
-            .env("CASHIER_DATA_DIR", data.path())
-            .env("CASHIER_EXPORT_DIR", exports.path())
-            .env("CASHIER_DEMO_LOOPBACK", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("tauri-driver starts");
+        let driver = Driver(
+            Command::new(driver_bin)
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native.to_string(),
+                ])
+                .env("CASHIER_DATA_DIR", data.path())
+                .env("CASHIER_EXPORT_DIR", exports.path())
+                .env("CASHIER_DEMO_LOOPBACK", "1")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("tauri-driver starts"),
+        );
         let deadline = Instant::now() + WAIT;
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "tauri-driver did not listen");
@@ -113,12 +122,25 @@ impl App {
             "tauri:options".into(),
             json!({ "application": app.to_string_lossy() }),
         );
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let client = ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("a WebDriver session with the app");
+        // tauri-driver listens before its WebKitWebDriver does: on a busy machine the first
+        // session request can fail; the app is only started by a session that succeeds.
+        let mut attempt = 0;
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(c) => break c,
+                Err(e) if attempt < 3 => {
+                    eprintln!("WebDriver session attempt {attempt} failed: {e}; retrying");
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => panic!("no WebDriver session with the app: {e}"),
+            }
+        };
         let app = App {
             _turn: turn,
             client,
@@ -268,7 +290,11 @@ impl App {
         }
     }
 
+    /// Picks the option `value` of a select, waiting for the option (lists load after the
+    /// select appears).
     pub async fn select(&self, css: &str, value: &str) {
+        self.wait_css(&format!("{css} option[value=\"{value}\"]"))
+            .await;
         self.wait_css(css)
             .await
             .select_by_value(value)
@@ -351,7 +377,16 @@ impl App {
     /// its WebKitWebDriver too.
     pub async fn stop(mut self) {
         let _ = self.client.clone().close().await;
-        terminate(&mut self.driver);
+        terminate(&mut self.driver.0);
+    }
+}
+
+/// tauri-driver, stopped when dropped (also when a test fails before its `App` exists).
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        terminate(&mut self.0);
     }
 }
 
@@ -371,12 +406,6 @@ fn terminate(child: &mut Child) {
     }
     let _ = child.kill();
     let _ = child.wait();
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        terminate(&mut self.driver);
-    }
 }
 
 /// The customer acts on the bot page (`card`: `uzcard-ok`, `humo-ok`, `uzcard-nofunds`).

@@ -1,7 +1,11 @@
 //! Settings > users: a manager resets a cashier's PIN (the new one signs in, the old one no
-//! longer does) and deactivates a manager (who then cannot sign in), each with their own PIN.
+//! longer does) and deactivates a manager (who is then not offered at sign-in), each with their
+//! own PIN; a cashier changes their own PIN; limits are entered in so'm.
+
+use fantoccini::key::Key;
 
 use super::App;
+use crate::support::bin;
 
 /// Signs out and back in as `name` with `pin`; `ok` says whether the sign-in should succeed.
 async fn sign_in(app: &App, name: &str, pin: &str, ok: bool) {
@@ -64,13 +68,92 @@ async fn a_manager_resets_a_pin_and_deactivates_a_user() {
     .await;
     app.shot("users").await;
 
-    // Kassir's old PIN fails, the new one signs in; Direktor cannot sign in.
+    // Kassir's old PIN fails, the new one signs in; Direktor is not offered any more.
     sign_in(&app, "Kassir", "1111", false).await;
-    sign_in(&app, "Direktor", "3333", false).await;
-    app.wait_text("[data-testid=signin-error]", |t| {
-        t == "This user is deactivated."
+    assert_eq!(
+        app.count("[data-testid=signin-user] option[value=Direktor]")
+            .await,
+        0,
+        "a deactivated user is not offered at sign-in"
+    );
+    assert_eq!(
+        app.count("[data-testid=signin-user] option[value=Menejer]")
+            .await,
+        1
+    );
+    sign_in(&app, "Kassir", "5678", true).await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cashier_changes_their_own_pin_and_limits_are_in_som() {
+    let app = App::start("own-pin").await;
+    app.click("[data-testid=lang-en]").await;
+    // The demo starts signed in as the cashier: Settings offers only "My PIN".
+    app.click("[data-testid=tab-settings]").await;
+    app.wait_css("[data-testid=settings-denied] [data-testid=mypin]")
+        .await;
+    let change = |old: &'static str, new: &'static str, again: &'static str| {
+        let app = &app;
+        async move {
+            app.type_into("[data-testid=mypin-old]", old).await;
+            app.type_into("[data-testid=mypin-pin]", new).await;
+            app.type_into("[data-testid=mypin-pin2]", again).await;
+            app.click("[data-testid=mypin-submit]").await;
+        }
+    };
+    change("1111", "2468", "2469").await;
+    app.wait_attr("[data-testid=mypin-msg]", "data-code", |c| {
+        c == "pin_mismatch"
     })
     .await;
-    sign_in(&app, "Kassir", "5678", true).await;
+    change("9999", "2468", "2468").await;
+    app.wait_attr("[data-testid=mypin-msg]", "data-code", |c| c == "wrong_pin")
+        .await;
+    change("1111", "12", "12").await;
+    app.wait_attr("[data-testid=mypin-msg]", "data-code", |c| c == "bad_pin")
+        .await;
+    change("1111", "2468", "2468").await;
+    app.wait_text("[data-testid=mypin-msg]", |t| t == "Your PIN is changed.")
+        .await;
+    app.shot("own-pin").await;
+    sign_in(&app, "Kassir", "1111", false).await;
+    sign_in(&app, "Kassir", "2468", true).await;
+
+    // A manager sets the largest sale in so'm; it is stored in tiyin.
+    sign_in(&app, "Menejer", "2222", true).await;
+    app.click("[data-testid=tab-settings]").await;
+    let field = "[data-testid='setting-limits.sale_max_tiyin']";
+    app.wait_attr(field, "value", |v| v == "100 000 000").await;
+    app.type_into(field, "12,345").await;
+    app.keys(&char::from(Key::Enter).to_string()).await;
+    app.wait_text("[data-testid='setting-msg-limits.sale_max_tiyin']", |t| {
+        t.starts_with("Enter an amount in so'm")
+    })
+    .await;
+    app.type_into(field, "1 000").await;
+    app.keys(&char::from(Key::Enter).to_string()).await;
+    app.wait_attr(field, "value", |v| v == "1 000").await;
+    let out = std::process::Command::new(bin("cashier"))
+        .arg("--data-dir")
+        .arg(app.data.path().join("demo"))
+        .args(["config", "show"])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.trim() == "limits.sale_max_tiyin = 100000"),
+        "{shown}"
+    );
+    // A sale above it is refused by the till, in words.
+    app.click("[data-testid=tab-sale]").await;
+    app.wait_focus("amount").await;
+    app.keys(&format!("1500{}", char::from(Key::Enter))).await;
+    app.wait_text("[data-testid=sale-error]", |t| {
+        t == "The amount is above the limit."
+    })
+    .await;
     app.stop().await;
 }

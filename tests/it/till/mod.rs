@@ -4,6 +4,7 @@
 
 mod admin;
 mod cli;
+mod connect;
 mod crash;
 mod faults;
 mod flows;

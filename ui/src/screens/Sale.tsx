@@ -8,7 +8,7 @@ import { useI18n } from "../i18n";
 import { useStore } from "../store";
 import { SaleStatus } from "./SaleStatus";
 
-export function Sale({ info }: { info: AppInfo }) {
+export function Sale({ info, focusTick = 0 }: { info: AppInfo; focusTick?: number }) {
   const { t, tError } = useI18n();
   const { sale } = useStore();
   const [text, setText] = useState("");
@@ -25,7 +25,7 @@ export function Sale({ info }: { info: AppInfo }) {
       input.current?.focus();
       api.uiReady().catch(() => {});
     }
-  }, [sale === null]);
+  }, [sale === null, focusTick]);
 
   async function start() {
     if (busy.current || sale !== null) return;

@@ -1,8 +1,11 @@
-// Settings, for managers: the till's settings, the write-only secret, users, language.
+// Settings: everyone changes their own PIN; managers edit the till's settings, the write-only
+// secret and users, and in demo mode connect the till to ECommPay.
 import { useEffect, useState } from "preact/hooks";
 import type { ApiError, AppInfo, RoleDto, SettingsView, UserDto } from "../bindings";
 import { api } from "../api";
 import { hasKey, useI18n } from "../i18n";
+import type { Key } from "../i18n/en";
+import { parseSom, tiyinSettingToSom } from "../money";
 
 /** The settings a manager edits here (the rest are for the `cashier` tool). */
 const EDITABLE = [
@@ -17,9 +20,12 @@ const EDITABLE = [
   "callback.public_url",
 ];
 
+/** Limits are stored in tiyin and edited in so'm. */
+const inTiyin = (k: string) => k.endsWith("_tiyin");
+
 function Row({ k, value, onSaved }: { k: string; value: string; onSaved: () => void }) {
   const { t, tError } = useI18n();
-  const [v, setV] = useState(value);
+  const [v, setV] = useState(inTiyin(k) ? tiyinSettingToSom(value) : value);
   const [msg, setMsg] = useState<string | null>(null);
   const label = `setting.${k}`;
   return (
@@ -27,8 +33,17 @@ function Row({ k, value, onSaved }: { k: string; value: string; onSaved: () => v
       class="setting"
       onSubmit={async (e) => {
         e.preventDefault();
+        let stored = v;
+        if (inTiyin(k)) {
+          const tiyin = parseSom(v);
+          if (tiyin === null || tiyin <= 0) {
+            setMsg(t("settings.not_amount"));
+            return;
+          }
+          stored = String(tiyin);
+        }
         try {
-          await api.setSetting(k, v);
+          await api.setSetting(k, stored);
           setMsg(t("settings.saved"));
           onSaved();
         } catch (err) {
@@ -39,7 +54,7 @@ function Row({ k, value, onSaved }: { k: string; value: string; onSaved: () => v
       <label>{hasKey(label) ? t(label) : k}</label>
       <input data-testid={`setting-${k}`} value={v} onInput={(e) => setV((e.target as HTMLInputElement).value)} />
       <button type="submit">{t("settings.save")}</button>
-      <span class="msg">{msg}</span>
+      <span class="msg" data-testid={`setting-msg-${k}`}>{msg}</span>
     </form>
   );
 }
@@ -128,6 +143,113 @@ function UserRow({ u, onChanged }: { u: UserDto; onChanged: (msg: string) => voi
   );
 }
 
+/** The signed-in user's own PIN (cashiers too). */
+function MyPin() {
+  const { t, tError } = useI18n();
+  const empty = { old: "", pin: "", pin2: "" };
+  const [f, setF] = useState(empty);
+  const [msg, setMsg] = useState<{ ok: boolean; text: string; code?: string } | null>(null);
+  const field = (k: keyof typeof f, label: Key) => (
+    <label class="setting">
+      <span>{t(label)}</span>
+      <input
+        type="password"
+        inputMode="numeric"
+        autoComplete="off"
+        data-testid={`mypin-${k}`}
+        value={f[k]}
+        onInput={(e) => setF({ ...f, [k]: (e.target as HTMLInputElement).value })}
+      />
+    </label>
+  );
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (f.pin !== f.pin2) {
+      setMsg({ ok: false, text: t("mypin.mismatch"), code: "pin_mismatch" });
+      return;
+    }
+    try {
+      await api.changeOwnPin(f.old, f.pin);
+      setF(empty);
+      setMsg({ ok: true, text: t("mypin.done") });
+    } catch (err) {
+      const e = err as ApiError;
+      setF({ ...f, old: "" });
+      setMsg({ ok: false, text: tError(e), code: e.code });
+    }
+  }
+  return (
+    <form class="mypin" data-testid="mypin" onSubmit={submit}>
+      <h3>{t("mypin.title")}</h3>
+      {field("old", "mypin.old")}
+      {field("pin", "mypin.new")}
+      {field("pin2", "mypin.new2")}
+      <button type="submit" data-testid="mypin-submit">{t("mypin.submit")}</button>
+      {msg && (
+        <div class={msg.ok ? "ok-line" : "error"} data-testid="mypin-msg" data-code={msg.code ?? "ok"}>
+          {msg.text}
+        </div>
+      )}
+    </form>
+  );
+}
+
+/** Demo mode: a manager connects the till to ECommPay. The shell checks the credentials with
+ *  the gateway before writing anything, then swaps the demo till for the real one and tells
+ *  every window to start afresh (the `till_changed` event). */
+function ConnectForm({ gatewayUrl }: { gatewayUrl: string }) {
+  const { t, tError } = useI18n();
+  const [f, setF] = useState({ project_id: "", gateway_url: gatewayUrl, till_code: "", secret: "" });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const field = (k: keyof typeof f, label: Key, type = "text") => (
+    <label class="setting">
+      <span>{t(label)}</span>
+      <input
+        type={type}
+        autoComplete="off"
+        inputMode={k === "project_id" ? "numeric" : undefined}
+        data-testid={`connect-${k.replace("_", "-")}`}
+        value={f[k]}
+        onInput={(e) => setF({ ...f, [k]: (e.target as HTMLInputElement).value })}
+      />
+    </label>
+  );
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (busy) return;
+    setError(null);
+    setBusy(true);
+    try {
+      await api.connectRealTill(f);
+      // The till_changed event reloads every window; this one also reloads on its own.
+      location.reload();
+    } catch (err) {
+      setError(err as ApiError);
+      setF({ ...f, secret: "" });
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form class="connect" data-testid="connect-form" onSubmit={submit}>
+      <h3>{t("connect.title")}</h3>
+      {field("project_id", "connect.project_id")}
+      {field("gateway_url", "connect.gateway_url")}
+      {field("till_code", "connect.till_code")}
+      {field("secret", "connect.secret", "password")}
+      <button type="submit" disabled={busy} data-testid="connect-submit">{t("connect.submit")}</button>
+      {busy && <div class="msg" data-testid="connect-busy">{t("connect.checking")}</div>}
+      {error && (
+        <div class="error" data-testid="connect-error" data-code={error.code}>
+          {tError(error)}
+          <small data-testid="connect-error-detail">{` (${error.message})`}</small>
+        </div>
+      )}
+    </form>
+  );
+}
+
 export function Settings({ user, info }: { user: UserDto; info: AppInfo }) {
   const { t, tError } = useI18n();
   const [view, setView] = useState<SettingsView | null>(null);
@@ -142,12 +264,18 @@ export function Settings({ user, info }: { user: UserDto; info: AppInfo }) {
   }, [user]);
 
   if (user.role !== "manager") {
-    return <section class="settings" data-testid="settings-denied"><p>{t("settings.managers_only")}</p></section>;
+    return (
+      <section class="settings" data-testid="settings-denied">
+        <MyPin />
+        <p>{t("settings.managers_only")}</p>
+      </section>
+    );
   }
   return (
     <section class="settings" data-testid="settings">
       <h2>{t("settings.title")}</h2>
       {info.demo && <p class="demo-note">{t("settings.demo")}</p>}
+      {info.demo && <ConnectForm gatewayUrl={info.demo.gateway_url} />}
       {error && <div class="error">{tError(error)}</div>}
       {view && (
         <>
@@ -183,6 +311,7 @@ export function Settings({ user, info }: { user: UserDto; info: AppInfo }) {
             </span>
           </form>
           <p>{t("settings.data_dir")}: <code>{view.data_dir}</code></p>
+          <MyPin />
           <h3>{t("settings.users")}</h3>
           <ul class="users" data-testid="users">
             {view.users.map((u) => (

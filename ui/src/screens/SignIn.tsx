@@ -33,11 +33,11 @@ export function SignIn({ info, onDone }: { info: AppInfo; onDone: (u: UserDto) =
   return (
     <form class="signin" onSubmit={submit} data-testid="signin">
       <h1>{t("signin.title")}</h1>
-      {first && <p>{t("signin.first_manager")}</p>}
+      {first && <p data-testid="signin-first">{t("signin.first_manager")}</p>}
       <label>
         {first ? t("signin.name") : t("signin.user")}
         {first ? (
-          <input value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+          <input data-testid="signin-name" autoFocus value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
         ) : (
           <select
             data-testid="signin-user"
@@ -55,7 +55,7 @@ export function SignIn({ info, onDone }: { info: AppInfo; onDone: (u: UserDto) =
         <input
           type="password"
           inputMode="numeric"
-          autoFocus
+          autoFocus={!first}
           data-testid="signin-pin"
           value={pin}
           onInput={(e) => setPin((e.target as HTMLInputElement).value)}

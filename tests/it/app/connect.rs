@@ -1,0 +1,187 @@
+//! Demo mode > Settings > "Connect to ECommPay": wrong credentials are refused by the gateway
+//! and nothing is written; right ones swap the demo till for the real one in place (no restart):
+//! the window starts afresh without the DEMO badge, the first manager is created, and a sale
+//! goes to the real gateway, lands in the real till's history (not the demo's) and is paid.
+
+use std::path::Path;
+use std::process::Command;
+
+use ecommpay::Secret;
+use ecommpay_sandbox::{Sandbox, SandboxConfig};
+use fantoccini::key::Key;
+use serde_json::Value;
+
+use super::{pay, App};
+use crate::support::bin;
+
+const PROJECT: &str = "4242";
+const SECRET: &str = "real-secret-for-e2e";
+
+/// `cashier --data-dir <dir> <args>`, asserting success; stdout.
+fn cashier(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(bin("cashier"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("cashier runs");
+    assert!(
+        out.status.success(),
+        "cashier {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `cashier --json history` lines.
+fn history(dir: &Path) -> Vec<Value> {
+    cashier(dir, &["--json", "history"])
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_connects_the_demo_till_to_the_real_gateway() {
+    let gateway = Sandbox::start(
+        SandboxConfig {
+            project_id: PROJECT.parse().unwrap(),
+            secret: Secret::new(SECRET),
+            // No callback listener on the real till here: the link comes with a status poll.
+            status_redirect_data: true,
+            ..Default::default()
+        },
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .expect("the real gateway starts");
+    let url = gateway.base_url().to_owned();
+
+    // The data folder was set up with `cashier init` (no secret yet), with quick polls so the
+    // test need not wait the gateway's 10 s: the app starts in demo mode, and connecting keeps
+    // these settings.
+    let app = App::start_with("connect", |dir| {
+        cashier(
+            dir,
+            &[
+                "init",
+                "--project-id",
+                "1",
+                "--gateway-url",
+                "https://gateway.invalid",
+                "--till-code",
+                "OLD",
+            ],
+        );
+        for (k, v) in [
+            ("timing.first_poll_ms", "300"),
+            ("timing.sale_poll_max_ms", "500"),
+        ] {
+            cashier(dir, &["config", "set", k, v]);
+        }
+    })
+    .await;
+    let dir = app.data.path().to_owned();
+    app.wait_css("[data-testid=demo-badge]").await;
+    app.click("[data-testid=lang-en]").await;
+
+    // A cashier sees no connect form; a manager does.
+    app.click("[data-testid=tab-settings]").await;
+    app.wait_css("[data-testid=settings-denied]").await;
+    assert_eq!(app.count("[data-testid=connect-form]").await, 0);
+    app.click("[data-testid=sign-out]").await;
+    app.select("[data-testid=signin-user]", "Menejer").await;
+    app.type_into("[data-testid=signin-pin]", "2222").await;
+    app.click("[data-testid=signin-submit]").await;
+    app.wait_text("[data-testid=who]", |t| t.starts_with("Menejer"))
+        .await;
+    app.click("[data-testid=tab-settings]").await;
+    app.wait_css("[data-testid=connect-form]").await;
+
+    // A wrong secret: the gateway refuses it; nothing is written, the till stays the demo.
+    app.type_into("[data-testid=connect-project-id]", PROJECT)
+        .await;
+    app.type_into("[data-testid=connect-gateway-url]", &url)
+        .await;
+    app.type_into("[data-testid=connect-till-code]", "T9").await;
+    app.type_into("[data-testid=connect-secret]", "not-the-secret")
+        .await;
+    app.click("[data-testid=connect-submit]").await;
+    app.wait_attr("[data-testid=connect-error]", "data-code", |c| {
+        c == "credentials_refused"
+    })
+    .await;
+    let text = app.text("[data-testid=connect-error]").await;
+    assert!(text.contains("ECommPay refused"), "{text}");
+    assert_eq!(
+        app.text("[data-testid=connect-secret]").await,
+        "",
+        "the refused secret is cleared from the form"
+    );
+    let config = cashier(&dir, &["--json", "config", "show"]);
+    assert!(
+        config.contains("OLD") && !config.contains(&url),
+        "a refused connection wrote nothing: {config}"
+    );
+    app.wait_css("[data-testid=demo-badge]").await;
+
+    // A bad till code: refused before anything is sent.
+    app.type_into("[data-testid=connect-secret]", SECRET).await;
+    app.type_into("[data-testid=connect-till-code]", "t 9")
+        .await;
+    app.click("[data-testid=connect-submit]").await;
+    app.wait_attr("[data-testid=connect-error]", "data-code", |c| {
+        c == "config_invalid"
+    })
+    .await;
+    assert!(gateway.control().payments().is_empty());
+
+    // The right credentials: the window starts afresh on the real till.
+    app.type_into("[data-testid=connect-secret]", SECRET).await;
+    app.type_into("[data-testid=connect-till-code]", "T9").await;
+    app.click("[data-testid=connect-submit]").await;
+    app.wait_css("[data-testid=signin-first]").await;
+    assert_eq!(
+        app.count("[data-testid=demo-badge]").await,
+        0,
+        "no DEMO badge on the real till"
+    );
+    app.shot("connect-first-manager").await;
+    let config = cashier(&dir, &["--json", "config", "show"]);
+    for want in [url.as_str(), "T9", PROJECT, "\"300\""] {
+        assert!(config.contains(want), "{want} not in {config}");
+    }
+
+    // The first manager of the real till, then a sale to the real gateway.
+    app.type_into("[data-testid=signin-name]", "Owner").await;
+    app.type_into("[data-testid=signin-pin]", "5678").await;
+    app.click("[data-testid=signin-submit]").await;
+    app.wait_text("[data-testid=who]", |t| t.starts_with("Owner"))
+        .await;
+    app.click("[data-testid=tab-sale]").await;
+    app.wait_focus("amount").await;
+    app.keys(&format!("1500{}", char::from(Key::Enter))).await;
+    let bot = app
+        .wait_attr("[data-testid=qr]", "data-url", |u| u.contains("/bot/"))
+        .await;
+    assert!(bot.starts_with(&url), "the QR is the real gateway's: {bot}");
+    pay(&bot, "uzcard-ok").await;
+    app.wait_attr("[data-testid=sale-state]", "data-phase", |p| p == "success")
+        .await;
+    app.shot("connect-real-sale").await;
+
+    let payments = gateway.control().payments();
+    assert_eq!(payments.len(), 1, "{payments:?}");
+    assert!(payments[0].payment_id.starts_with("T9"), "{payments:?}");
+    assert_eq!(payments[0].amount, 150_000);
+    let real = history(&dir);
+    assert_eq!(real.len(), 1, "{real:?}");
+    assert_eq!(real[0]["payment_id"], payments[0].payment_id.as_str());
+    assert_eq!(real[0]["state"], "success");
+    assert!(
+        history(&dir.join("demo")).is_empty(),
+        "demo history untouched"
+    );
+    app.stop().await;
+}
