@@ -7,6 +7,7 @@
 //! it). Anything missing fails the test with the fix; nothing skips.
 
 mod connect;
+mod down;
 mod flows;
 mod history;
 mod sale;
@@ -80,6 +81,15 @@ impl App {
 
     /// Like [`App::start`], with `prepare` run on the fresh data folder before the app starts.
     pub async fn start_with(name: &'static str, prepare: impl FnOnce(&std::path::Path)) -> App {
+        App::start_until(name, prepare, "[data-testid=amount]").await
+    }
+
+    /// Starts the app on a data folder `prepare` set up, and waits for `ready_css`.
+    pub async fn start_until(
+        name: &'static str,
+        prepare: impl FnOnce(&std::path::Path),
+        ready_css: &str,
+    ) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "no DISPLAY: run the E2E tests through scripts/with-session.sh (Xvfb, D-Bus, keyring)"
@@ -149,7 +159,7 @@ impl App {
             exports,
             name,
         };
-        app.wait_css("[data-testid=amount]").await;
+        app.wait_css(ready_css).await;
         app
     }
 
