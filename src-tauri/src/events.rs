@@ -96,13 +96,6 @@ pub fn forward(app: AppHandle, till: Till, generation: u64) {
     });
 }
 
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
 /// What a core event does to the sale on screen; false when nothing changed.
 pub fn apply(slot: &mut Option<SaleView>, e: &TillEvent, masked: Option<String>) -> bool {
     let Some(view) = slot.as_mut() else {
@@ -124,7 +117,7 @@ pub fn apply(slot: &mut Option<SaleView>, e: &TillEvent, masked: Option<String>)
                 scannable: *scannable,
                 qr_svg: if *scannable { qr::svg(url) } else { None },
             });
-            view.link_at = Some(now_ms());
+            view.link_at = Some(till::db::now_ms());
             if view.phase == SalePhase::Starting {
                 view.phase = SalePhase::WaitingCustomer;
             }

@@ -13,6 +13,16 @@ pub fn local_text(ms: i64) -> String {
     }
 }
 
+/// `2026-11-27-1830` in local time: sorts by time and is safe in any file name.
+pub fn file_stamp(ms: i64) -> String {
+    match Local.timestamp_millis_opt(ms) {
+        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => {
+            t.format("%Y-%m-%d-%H%M").to_string()
+        }
+        LocalResult::None => ms.to_string(),
+    }
+}
+
 /// The first millisecond of a local calendar day.
 pub fn local_day_start(date: NaiveDate) -> i64 {
     let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
@@ -57,5 +67,15 @@ mod tests {
         assert!(b - a >= 23 * 3_600_000 && b - a <= 25 * 3_600_000);
         assert_eq!(parse_date("2026-02-30"), None);
         assert!(parse_date("2026-02-28").is_some());
+    }
+
+    #[test]
+    fn file_stamps_are_local_minutes() {
+        let day = local_day_start(parse_date("2026-11-27").unwrap());
+        assert_eq!(
+            file_stamp(day + 18 * 3_600_000 + 30 * 60_000 + 59_000),
+            "2026-11-27-1830"
+        );
+        assert_eq!(file_stamp(day), "2026-11-27-0000");
     }
 }

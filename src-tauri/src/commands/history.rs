@@ -55,7 +55,10 @@ pub fn payment_detail(state: State<'_, AppState>, payment_id: String) -> ApiResu
 /// Where to write: the save dialog, or `CASHIER_EXPORT_DIR` when set (automation and tests,
 /// where no person is there to answer a dialog).
 async fn choose_path(app: &AppHandle) -> ApiResult<PathBuf> {
-    let name = format!("cashier-history-{}.csv", chrono_like_stamp());
+    let name = format!(
+        "cashier-history-{}.csv",
+        till::time::file_stamp(till::db::now_ms())
+    );
     if let Some(dir) = std::env::var_os("CASHIER_EXPORT_DIR").filter(|d| !d.is_empty()) {
         return Ok(PathBuf::from(dir).join(name));
     }
@@ -71,13 +74,6 @@ async fn choose_path(app: &AppHandle) -> ApiResult<PathBuf> {
     chosen
         .and_then(|p| p.into_path().ok())
         .ok_or_else(|| ApiError::new(ErrorCode::Cancelled, "no file chosen"))
-}
-
-fn chrono_like_stamp() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 /// Writes the filtered history as CSV, with `export_progress` events.

@@ -7,6 +7,7 @@
 //! it). Anything missing fails the test with the fix; nothing skips.
 
 mod connect;
+mod dialog;
 mod down;
 mod flows;
 mod history;
@@ -90,6 +91,20 @@ impl App {
         prepare: impl FnOnce(&std::path::Path),
         ready_css: &str,
     ) -> App {
+        App::launch(name, prepare, ready_css, true).await
+    }
+
+    /// Starts the app in demo mode with the native save dialog (no `CASHIER_EXPORT_DIR`).
+    pub async fn start_with_dialogs(name: &'static str) -> App {
+        App::launch(name, |_| {}, "[data-testid=amount]", false).await
+    }
+
+    async fn launch(
+        name: &'static str,
+        prepare: impl FnOnce(&std::path::Path),
+        ready_css: &str,
+        export_dir: bool,
+    ) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "no DISPLAY: run the E2E tests through scripts/with-session.sh (Xvfb, D-Bus, keyring)"
@@ -105,22 +120,24 @@ impl App {
         prepare(data.path());
         let exports = tempfile::tempdir().unwrap();
         let (port, native) = (free_port(), free_port());
-        let driver = Driver(
-            Command::new(driver_bin)
-                .args([
-                    "--port",
-                    &port.to_string(),
-                    "--native-port",
-                    &native.to_string(),
-                ])
-                .env("CASHIER_DATA_DIR", data.path())
-                .env("CASHIER_EXPORT_DIR", exports.path())
-                .env("CASHIER_DEMO_LOOPBACK", "1")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("tauri-driver starts"),
-        );
+        let mut command = Command::new(driver_bin);
+        command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .env("CASHIER_DATA_DIR", data.path())
+            .env("CASHIER_DEMO_LOOPBACK", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if export_dir {
+            command.env("CASHIER_EXPORT_DIR", exports.path());
+        } else {
+            command.env_remove("CASHIER_EXPORT_DIR");
+        }
+        let driver = Driver(command.spawn().expect("tauri-driver starts"));
         let deadline = Instant::now() + WAIT;
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "tauri-driver did not listen");
