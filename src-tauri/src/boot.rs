@@ -47,6 +47,31 @@ pub async fn start() -> Result<Started, ApiError> {
     Ok(started)
 }
 
+/// How often a till switched away from is checked for open payments.
+const WIND_DOWN_EVERY: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// After a switch (demo to real): each retired till keeps running until its last open payment
+/// is final, then its demo gateway and listener stop (no stray server left on the LAN).
+pub async fn wind_down_retired(app: tauri::AppHandle) {
+    use tauri::Manager;
+    loop {
+        tokio::time::sleep(WIND_DOWN_EVERY).await;
+        let (idle, left) = app.state::<crate::state::AppState>().take_idle_retired();
+        for booted in idle {
+            // A command may still hold it for a moment: then it simply drops later.
+            if let Ok(Booted {
+                demo: Some(demo), ..
+            }) = std::sync::Arc::try_unwrap(booted)
+            {
+                demo.shutdown().await;
+            }
+        }
+        if left == 0 {
+            return;
+        }
+    }
+}
+
 /// The real till, with its callback listener when enabled.
 pub async fn real_till(till: Till) -> Result<Booted, ApiError> {
     let listener = if till.config().callback.enabled {

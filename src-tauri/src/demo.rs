@@ -38,12 +38,18 @@ const SETTINGS: &[(&str, &str)] = &[
 
 /// The running demo: keep it alive as long as the app.
 pub struct Demo {
-    _sandbox: RunningSandbox,
-    _listener: ListenerHandle,
+    sandbox: RunningSandbox,
+    listener: ListenerHandle,
     pub public_url: String,
 }
 
 impl Demo {
+    /// Stops the demo gateway and the demo till's callback listener.
+    pub async fn shutdown(self) {
+        self.listener.stop().await;
+        self.sandbox.shutdown().await;
+    }
+
     pub fn info(&self) -> DemoInfo {
         DemoInfo {
             sandbox_url: self.public_url.clone(),
@@ -135,8 +141,8 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<User>), TillError> 
     Ok((
         till,
         Demo {
-            _sandbox: sandbox,
-            _listener: listener,
+            sandbox,
+            listener,
             public_url,
         },
         cashier,

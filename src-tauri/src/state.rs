@@ -94,6 +94,18 @@ impl AppState {
         generation
     }
 
+    /// Takes out the retired tills whose payments are all final (for the caller to stop);
+    /// returns them and how many stay.
+    pub fn take_idle_retired(&self) -> (Vec<Arc<Booted>>, usize) {
+        let mut retired = lock(&self.retired);
+        let (idle, busy): (Vec<_>, Vec<_>) = retired
+            .drain(..)
+            .partition(|b| b.till.open_payments().is_ok_and(|n| n == 0));
+        *retired = busy;
+        let left = retired.len();
+        (idle, left)
+    }
+
     /// The current till's generation (0 for the one started with the app).
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)

@@ -162,7 +162,11 @@ export function App() {
         ) : tab === "payouts" ? (
           <Payouts user={user} returnFor={returnFor} onReturnUsed={() => setReturnFor(null)} />
         ) : (
-          <Settings user={user} info={info} />
+          <Settings
+            user={user}
+            info={info}
+            onInfoStale={() => void api.appInfo().then(setInfo, () => {})}
+          />
         )}
       </main>
     </div>

@@ -356,6 +356,11 @@ impl Till {
         self.core.clone().drive(row).await
     }
 
+    /// How many payments are not final yet.
+    pub fn open_payments(&self) -> Result<usize> {
+        Ok(payments::open(&self.core.db().conn)?.len())
+    }
+
     /// Spawns a follower for every open payment (the desktop app at start).
     pub fn resume_all(&self) -> Result<Vec<PaymentHandle>> {
         let open = payments::open(&self.core.db().conn)?;

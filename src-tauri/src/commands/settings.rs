@@ -136,6 +136,7 @@ pub async fn connect_real_till(
     let booted = boot::real_till(till.clone()).await?;
     let generation = state.switch_to(booted);
     events::forward(app.clone(), till, generation);
+    tauri::async_runtime::spawn(boot::wind_down_retired(app.clone()));
     events::emit(&app, UiEvent::TillChanged);
     Ok(())
 }

@@ -84,6 +84,16 @@ async fn a_manager_connects_the_demo_till_to_the_real_gateway() {
     .await;
     let dir = app.data.path().to_owned();
     app.wait_css("[data-testid=demo-badge]").await;
+    // Where the in-app demo gateway listens (the demo till's config names it).
+    let demo_config = std::fs::read_to_string(dir.join("demo/config.toml")).unwrap();
+    let demo_gateway: std::net::SocketAddr = demo_config
+        .lines()
+        .find_map(|l| l.strip_prefix("gateway_url = \"http://"))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .expect("the demo gateway's URL")
+        .parse()
+        .unwrap();
+    assert!(std::net::TcpStream::connect(demo_gateway).is_ok());
     app.click("[data-testid=lang-en]").await;
 
     // A cashier sees no connect form; a manager does.
@@ -148,6 +158,15 @@ async fn a_manager_connects_the_demo_till_to_the_real_gateway() {
         "no DEMO badge on the real till"
     );
     app.shot("connect-first-manager").await;
+    // The demo had no open payment: its gateway stops (no stray server left on the LAN).
+    let deadline = std::time::Instant::now() + super::WAIT;
+    while std::net::TcpStream::connect(demo_gateway).is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the demo gateway still listens on {demo_gateway}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     let config = cashier(&dir, &["--json", "config", "show"]);
     for want in [url.as_str(), "T9", PROJECT, "\"300\""] {
         assert!(config.contains(want), "{want} not in {config}");

@@ -34,6 +34,7 @@ async fn export_asks_where_to_save_with_the_native_dialog() {
     app.click("[data-testid=lang-en]").await;
     app.click("[data-testid=tab-sale]").await;
     app.sale("42000", "uzcard-ok").await;
+    app.next_sale().await;
     app.click("[data-testid=tab-history]").await;
     app.wait_count("[data-testid=history-row]", 1).await;
 

@@ -45,9 +45,15 @@ export function Sale({ info, focusTick = 0 }: { info: AppInfo; focusTick?: numbe
     }
   }
 
+  // The key handler reads the sale through a ref set while rendering: a key pressed the moment
+  // a result appears acts on that result (a listener re-registered after the render would
+  // leave a gap where the previous state's handler swallows it).
+  const current = useRef(sale);
+  current.current = sale;
   useEffect(() => {
     async function onKey(e: KeyboardEvent) {
       if (e.key !== "Enter" && e.key !== "Escape") return;
+      const sale = current.current;
       if (sale === null) return; // the input handles Enter itself
       e.preventDefault();
       if (sale.phase === "success" || sale.phase === "declined") {
@@ -58,7 +64,7 @@ export function Sale({ info, focusTick = 0 }: { info: AppInfo; focusTick?: numbe
     }
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [sale]);
+  }, []);
 
   if (sale !== null) {
     return (
@@ -95,7 +101,7 @@ export function Sale({ info, focusTick = 0 }: { info: AppInfo; focusTick?: numbe
       <div class="amount-preview" data-testid="amount-preview">
         {amount !== null ? formatSom(amount) : "\u00a0"}
       </div>
-      <div class="hint">
+      <div class="hint" data-testid="sale-hint">
         {text !== "" && amount === null
           ? t("sale.invalid")
           : tooLarge

@@ -250,7 +250,16 @@ function ConnectForm({ gatewayUrl }: { gatewayUrl: string }) {
   );
 }
 
-export function Settings({ user, info }: { user: UserDto; info: AppInfo }) {
+export function Settings({
+  user,
+  info,
+  onInfoStale,
+}: {
+  user: UserDto;
+  info: AppInfo;
+  /** A saved setting may change what the app knows at start (limits, till code). */
+  onInfoStale: () => void;
+}) {
   const { t, tError } = useI18n();
   const [view, setView] = useState<SettingsView | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -281,7 +290,17 @@ export function Settings({ user, info }: { user: UserDto; info: AppInfo }) {
         <>
           {EDITABLE.map((k) => {
             const v = view.values.find((x) => x.key === k)?.value ?? "";
-            return <Row key={`${k}=${v}`} k={k} value={v} onSaved={() => void reload()} />;
+            return (
+              <Row
+                key={`${k}=${v}`}
+                k={k}
+                value={v}
+                onSaved={() => {
+                  void reload();
+                  onInfoStale();
+                }}
+              />
+            );
           })}
           <form
             class="setting"
