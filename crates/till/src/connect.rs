@@ -7,7 +7,6 @@ use std::path::Path;
 use ecommpay::gate::{codes, GateClient, GateError, StatusRequest};
 use ecommpay::Secret;
 
-use crate::config::Config;
 use crate::core::gate_client;
 use crate::error::{Result, TillError};
 use crate::till::{InitOptions, Till};
@@ -58,15 +57,7 @@ impl Till {
         secret: &str,
         actor: &str,
     ) -> Result<Till> {
-        let mut cfg = match Config::load(data_dir) {
-            Ok(c) => c,
-            Err(TillError::NotInitialised(_)) => Config::default(),
-            Err(e) => return Err(e),
-        };
-        cfg.project_id = opts.project_id;
-        cfg.gateway_url = opts.gateway_url.trim_end_matches('/').to_owned();
-        cfg.till_code = opts.till_code.clone();
-        cfg.validate()?;
+        let cfg = Till::init_config(data_dir, opts)?;
         let checked = Secret::new_checked(secret).map_err(|_| TillError::SecretEmpty)?;
         let gate = gate_client(&cfg, checked)?;
         match probe(&gate, &cfg.till_code).await {

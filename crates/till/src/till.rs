@@ -50,13 +50,9 @@ pub struct Till {
 }
 
 impl Till {
-    /// Sets up (or updates) the data folder: config, database, and the card vault key in the
-    /// OS keyring (so a missing keyring shows at once, not at the first sale).
-    pub fn init(data_dir: &Path, opts: &InitOptions) -> Result<Till> {
-        std::fs::create_dir_all(data_dir).map_err(|e| TillError::DataDir {
-            path: data_dir.to_owned(),
-            detail: e.to_string(),
-        })?;
+    /// The config `init` would write: the folder's own (or the defaults) with `opts` applied,
+    /// validated. Nothing is written.
+    pub(crate) fn init_config(data_dir: &Path, opts: &InitOptions) -> Result<Config> {
         let mut cfg = match Config::load(data_dir) {
             Ok(c) => c,
             Err(TillError::NotInitialised(_)) => Config::default(),
@@ -66,6 +62,17 @@ impl Till {
         cfg.gateway_url = opts.gateway_url.trim_end_matches('/').to_owned();
         cfg.till_code = opts.till_code.clone();
         cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// Sets up (or updates) the data folder: config, database, and the card vault key in the
+    /// OS keyring (so a missing keyring shows at once, not at the first sale).
+    pub fn init(data_dir: &Path, opts: &InitOptions) -> Result<Till> {
+        std::fs::create_dir_all(data_dir).map_err(|e| TillError::DataDir {
+            path: data_dir.to_owned(),
+            detail: e.to_string(),
+        })?;
+        let cfg = Till::init_config(data_dir, opts)?;
         let keys = Box::new(OsKeyring::for_data_dir(data_dir));
         let db = Db::open(&data_dir.join(config::defaults::DB_FILE))?;
         let till = Till::from_parts(data_dir.to_owned(), cfg.clone(), db, keys);

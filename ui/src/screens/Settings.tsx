@@ -143,6 +143,31 @@ function UserRow({ u, onChanged }: { u: UserDto; onChanged: (msg: string) => voi
   );
 }
 
+/** One labelled input of a small form. */
+function Field(p: {
+  label: Key;
+  testid: string;
+  value: string;
+  onInput: (v: string) => void;
+  type?: string;
+  numeric?: boolean;
+}) {
+  const { t } = useI18n();
+  return (
+    <label class="setting">
+      <span>{t(p.label)}</span>
+      <input
+        type={p.type ?? "text"}
+        inputMode={p.numeric ? "numeric" : undefined}
+        autoComplete="off"
+        data-testid={p.testid}
+        value={p.value}
+        onInput={(e) => p.onInput((e.target as HTMLInputElement).value)}
+      />
+    </label>
+  );
+}
+
 /** The signed-in user's own PIN (cashiers too). */
 function MyPin() {
   const { t, tError } = useI18n();
@@ -150,17 +175,7 @@ function MyPin() {
   const [f, setF] = useState(empty);
   const [msg, setMsg] = useState<{ ok: boolean; text: string; code?: string } | null>(null);
   const field = (k: keyof typeof f, label: Key) => (
-    <label class="setting">
-      <span>{t(label)}</span>
-      <input
-        type="password"
-        inputMode="numeric"
-        autoComplete="off"
-        data-testid={`mypin-${k}`}
-        value={f[k]}
-        onInput={(e) => setF({ ...f, [k]: (e.target as HTMLInputElement).value })}
-      />
-    </label>
+    <Field label={label} testid={`mypin-${k}`} type="password" numeric value={f[k]} onInput={(v) => setF({ ...f, [k]: v })} />
   );
   async function submit(e: Event) {
     e.preventDefault();
@@ -203,17 +218,14 @@ function ConnectForm({ gatewayUrl }: { gatewayUrl: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const field = (k: keyof typeof f, label: Key, type = "text") => (
-    <label class="setting">
-      <span>{t(label)}</span>
-      <input
-        type={type}
-        autoComplete="off"
-        inputMode={k === "project_id" ? "numeric" : undefined}
-        data-testid={`connect-${k.replace("_", "-")}`}
-        value={f[k]}
-        onInput={(e) => setF({ ...f, [k]: (e.target as HTMLInputElement).value })}
-      />
-    </label>
+    <Field
+      label={label}
+      testid={`connect-${k.replace("_", "-")}`}
+      type={type}
+      numeric={k === "project_id"}
+      value={f[k]}
+      onInput={(v) => setF({ ...f, [k]: v })}
+    />
   );
   async function submit(e: Event) {
     e.preventDefault();
