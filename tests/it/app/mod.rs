@@ -7,6 +7,7 @@
 //! it). Anything missing fails the test with the fix; nothing skips.
 
 mod connect;
+mod customer;
 mod dialog;
 mod down;
 mod flows;
