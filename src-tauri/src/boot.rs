@@ -2,6 +2,8 @@
 //! folder), the real till when it has credentials, demo mode otherwise; then every open
 //! payment is followed again.
 
+use std::sync::Mutex;
+
 use till::config::resolve_data_dir;
 use till::{Till, TillError, User};
 
@@ -35,7 +37,7 @@ pub async fn start() -> Result<Started, ApiError> {
                 booted: Booted {
                     till,
                     demo: Some(demo),
-                    _listener: None,
+                    listener: Mutex::new(None),
                 },
                 user,
             }
@@ -82,6 +84,6 @@ pub async fn real_till(till: Till) -> Result<Booted, ApiError> {
     Ok(Booted {
         till,
         demo: None,
-        _listener: listener,
+        listener: Mutex::new(listener),
     })
 }

@@ -33,8 +33,28 @@ pub struct Booted {
     pub till: Till,
     /// In demo mode, the sandbox the till talks to (kept alive as long as the app).
     pub demo: Option<Demo>,
-    /// The real till's callback listener, when enabled.
-    pub _listener: Option<ListenerHandle>,
+    /// The real till's callback listener, when enabled (see [`Booted::restart_listener`]).
+    pub listener: Mutex<Option<ListenerHandle>>,
+}
+
+impl Booted {
+    /// Applies the callback settings now: stops the listener, and starts it again when it is
+    /// enabled (a manager changing them expects them to work without a restart). The demo's
+    /// listener belongs to the demo and is not touched.
+    pub async fn restart_listener(&self) -> ApiResult<()> {
+        if self.demo.is_some() {
+            return Ok(());
+        }
+        let old = lock(&self.listener).take();
+        if let Some(l) = old {
+            l.stop().await;
+        }
+        if self.till.config().callback.enabled {
+            let l = self.till.start_listener().await?;
+            *lock(&self.listener) = Some(l);
+        }
+        Ok(())
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

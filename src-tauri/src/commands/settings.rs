@@ -25,10 +25,16 @@ pub fn settings(state: State<'_, AppState>) -> ApiResult<SettingsView> {
     })
 }
 
+/// Saves one setting; the callback listener's settings take effect at once.
 #[tauri::command(rename_all = "snake_case")]
-pub fn set_setting(state: State<'_, AppState>, key: String, value: String) -> ApiResult<()> {
+pub async fn set_setting(state: State<'_, AppState>, key: String, value: String) -> ApiResult<()> {
     let user = state.manager()?;
-    Ok(state.till()?.set_setting(&key, &value, &user.name)?)
+    let booted = state.booted()?;
+    booted.till.set_setting(&key, &value, &user.name)?;
+    if key.starts_with("callback.") {
+        booted.restart_listener().await?;
+    }
+    Ok(())
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -4,38 +4,20 @@
 //! goes to the real gateway, lands in the real till's history (not the demo's) and is paid.
 
 use std::path::Path;
-use std::process::Command;
 
 use ecommpay::Secret;
 use ecommpay_sandbox::{Sandbox, SandboxConfig};
 use fantoccini::key::Key;
 use serde_json::Value;
 
-use super::{pay, App};
-use crate::support::bin;
+use super::{cashier, pay, App};
 
 const PROJECT: &str = "4242";
 const SECRET: &str = "real-secret-for-e2e";
 
-/// `cashier --data-dir <dir> <args>`, asserting success; stdout.
-fn cashier(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(bin("cashier"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("cashier runs");
-    assert!(
-        out.status.success(),
-        "cashier {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// `cashier --json history` lines.
 fn history(dir: &Path) -> Vec<Value> {
-    cashier(dir, &["--json", "history"])
+    cashier(dir, &["--json", "history"], "")
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
@@ -73,12 +55,13 @@ async fn a_manager_connects_the_demo_till_to_the_real_gateway() {
                 "--till-code",
                 "OLD",
             ],
+            "",
         );
         for (k, v) in [
             ("timing.first_poll_ms", "300"),
             ("timing.sale_poll_max_ms", "500"),
         ] {
-            cashier(dir, &["config", "set", k, v]);
+            cashier(dir, &["config", "set", k, v], "");
         }
     })
     .await;
@@ -129,7 +112,7 @@ async fn a_manager_connects_the_demo_till_to_the_real_gateway() {
         "",
         "the refused secret is cleared from the form"
     );
-    let config = cashier(&dir, &["--json", "config", "show"]);
+    let config = cashier(&dir, &["--json", "config", "show"], "");
     assert!(
         config.contains("OLD") && !config.contains(&url),
         "a refused connection wrote nothing: {config}"
@@ -167,7 +150,7 @@ async fn a_manager_connects_the_demo_till_to_the_real_gateway() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
-    let config = cashier(&dir, &["--json", "config", "show"]);
+    let config = cashier(&dir, &["--json", "config", "show"], "");
     for want in [url.as_str(), "T9", PROJECT, "\"300\""] {
         assert!(config.contains(want), "{want} not in {config}");
     }

@@ -2,43 +2,13 @@
 //! a sale fails in words with nothing sent twice, history stays usable; when the gateway comes
 //! back, the banner goes by itself and the next sale is paid.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
-
 use ecommpay::Secret;
 use ecommpay_sandbox::{Sandbox, SandboxConfig};
 use fantoccini::key::Key;
 
-use super::App;
-use crate::support::bin;
+use super::{real_till, App};
 
 const SECRET: &str = "down-test-secret";
-
-/// `cashier --data-dir <dir> <args>` with `stdin`, asserting success.
-fn cashier(dir: &Path, args: &[&str], stdin: &str) {
-    let mut child = Command::new(bin("cashier"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cashier runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "cashier {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_banner_shows_while_the_gateway_is_down_and_history_stays_usable() {
@@ -50,32 +20,7 @@ async fn the_banner_shows_while_the_gateway_is_down_and_history_stays_usable() {
     let url = format!("http://{addr}");
     let app = App::start_until(
         "gateway-down",
-        |dir| {
-            let init = [
-                "init",
-                "--project-id",
-                "4242",
-                "--gateway-url",
-                &url,
-                "--till-code",
-                "DN",
-            ];
-            cashier(dir, &init, "");
-            cashier(dir, &["secret", "set"], SECRET);
-            cashier(
-                dir,
-                &["user", "add", "--name", "Lola", "--role", "cashier"],
-                "1234\n",
-            );
-            for (k, v) in [
-                ("timing.first_poll_ms", "300"),
-                ("timing.sale_poll_max_ms", "500"),
-                ("timing.http_connect_ms", "1000"),
-                ("language", "en"),
-            ] {
-                cashier(dir, &["config", "set", k, v], "");
-            }
-        },
+        |dir| real_till(dir, &url, SECRET, &[]),
         "[data-testid=signin]",
     )
     .await;

@@ -6,6 +6,7 @@
 //! built app (`cargo build --workspace --bins`) and `tauri-driver` (scripts/setup.sh installs
 //! it). Anything missing fails the test with the fix; nothing skips.
 
+mod callbacks;
 mod connect;
 mod customer;
 mod dialog;
@@ -458,4 +459,63 @@ pub fn decode_qr(png: &std::path::Path) -> Option<String> {
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// `cashier --data-dir <dir> <args>` with `stdin` (PINs, the secret), asserting success; stdout.
+pub fn cashier(dir: &std::path::Path, args: &[&str], stdin: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new(bin("cashier"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cashier runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "cashier {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A real (not demo) till in `dir` for `gateway_url`, set up with the `cashier` CLI: project
+/// 4242, `secret`, the cashier Lola (PIN 1234) and the manager Bobur (PIN 5678), quick polls
+/// (the gateway's 10 s rule is unit-tested), English, and `extra` settings.
+pub fn real_till(dir: &std::path::Path, gateway_url: &str, secret: &str, extra: &[(&str, &str)]) {
+    let init = [
+        "init",
+        "--project-id",
+        "4242",
+        "--gateway-url",
+        gateway_url,
+        "--till-code",
+        "RT",
+    ];
+    cashier(dir, &init, "");
+    cashier(dir, &["secret", "set"], secret);
+    for (name, role, pin) in [
+        ("Lola", "cashier", "1234\n"),
+        ("Bobur", "manager", "5678\n"),
+    ] {
+        cashier(dir, &["user", "add", "--name", name, "--role", role], pin);
+    }
+    let quick = [
+        ("timing.first_poll_ms", "300"),
+        ("timing.sale_poll_max_ms", "500"),
+        ("timing.http_connect_ms", "1000"),
+        ("language", "en"),
+    ];
+    for (k, v) in quick.iter().chain(extra) {
+        cashier(dir, &["config", "set", k, v], "");
+    }
 }

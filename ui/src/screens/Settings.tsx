@@ -23,10 +23,12 @@ const EDITABLE = [
 /** Limits are stored in tiyin and edited in so'm. */
 const inTiyin = (k: string) => k.endsWith("_tiyin");
 
-function Row({ k, value, onSaved }: { k: string; value: string; onSaved: () => void }) {
+/** One setting. `saved`: it was the last one saved (the row is re-created with the saved value,
+ *  and still says so). */
+function Row({ k, value, saved, onSaved }: { k: string; value: string; saved: boolean; onSaved: () => void }) {
   const { t, tError } = useI18n();
   const [v, setV] = useState(inTiyin(k) ? tiyinSettingToSom(value) : value);
-  const [msg, setMsg] = useState<string | null>(null);
+  const [msg, setMsg] = useState<string | null>(saved ? t("settings.saved") : null);
   const label = `setting.${k}`;
   return (
     <form
@@ -278,6 +280,7 @@ export function Settings({
   const [secret, setSecret] = useState("");
   const [nu, setNu] = useState({ name: "", role: "cashier" as RoleDto, pin: "" });
   const [userMsg, setUserMsg] = useState<string | null>(null);
+  const [lastSaved, setLastSaved] = useState<string | null>(null);
 
   const reload = () => api.settings().then(setView, setError);
   useEffect(() => {
@@ -307,7 +310,9 @@ export function Settings({
                 key={`${k}=${v}`}
                 k={k}
                 value={v}
+                saved={lastSaved === k}
                 onSaved={() => {
+                  setLastSaved(k);
                   void reload();
                   onInfoStale();
                 }}
