@@ -26,6 +26,28 @@ async fn wait_port(addr: std::net::SocketAddr, open: bool) {
     }
 }
 
+/// Turns an on/off setting on or off (its checkbox saves at once).
+async fn toggle(app: &App, key: &str, on: bool) {
+    let css = format!("[data-testid='setting-{key}']");
+    let checked = app.wait_css(&css).await.prop("checked").await.unwrap();
+    assert_eq!(
+        checked.as_deref() == Some("true"),
+        !on,
+        "{key} already {on}"
+    );
+    app.click(&css).await;
+    app.wait_text(&format!("[data-testid='setting-msg-{key}']"), |t| {
+        t == "Saved."
+    })
+    .await;
+    let checked = app.wait_css(&css).await.prop("checked").await.unwrap();
+    assert_eq!(
+        checked.as_deref() == Some("true"),
+        on,
+        "{key} shown as saved"
+    );
+}
+
 /// Saves one setting from the Settings screen (Enter in its field).
 async fn set(app: &App, key: &str, value: &str) {
     let field = format!("[data-testid='setting-{key}']");
@@ -72,7 +94,8 @@ async fn the_callback_listener_is_switched_on_and_off_without_a_restart() {
 
     app.click("[data-testid=tab-settings]").await;
     set(&app, "callback.listen", &listen.to_string()).await;
-    set(&app, "callback.enabled", "true").await;
+    toggle(&app, "callback.enabled", true).await;
+    app.shot("settings-real").await;
     wait_port(listen, true).await;
 
     app.click("[data-testid=tab-sale]").await;
@@ -92,7 +115,7 @@ async fn the_callback_listener_is_switched_on_and_off_without_a_restart() {
     app.shot("callbacks").await;
 
     app.click("[data-testid=tab-settings]").await;
-    set(&app, "callback.enabled", "false").await;
+    toggle(&app, "callback.enabled", false).await;
     wait_port(listen, false).await;
     app.stop().await;
 }

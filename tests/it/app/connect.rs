@@ -91,7 +91,18 @@ async fn a_manager_connects_the_demo_till_to_the_real_gateway() {
         .await;
     app.click("[data-testid=tab-settings]").await;
     app.wait_css("[data-testid=connect-form]").await;
+    // The demo's own gateway, project and secret are not offered: only the connect form.
+    for hidden in ["setting-gateway_url", "setting-project_id", "secret"] {
+        assert_eq!(
+            app.count(&format!("[data-testid={hidden}]")).await,
+            0,
+            "{hidden}"
+        );
+    }
+    app.wait_css("[data-testid='setting-limits.sale_max_tiyin']")
+        .await;
 
+    app.shot("connect-form").await;
     // A wrong secret: the gateway refuses it; nothing is written, the till stays the demo.
     app.type_into("[data-testid=connect-project-id]", PROJECT)
         .await;

@@ -153,7 +153,7 @@ export const en = {
   "setting.project_id": "Project id",
   "setting.gateway_url": "Gateway URL",
   "setting.till_code": "Till code",
-  "setting.callback.enabled": "Callback listener on (true/false)",
+  "setting.callback.enabled": "Callback listener on",
   "setting.callback.listen": "Callback listener address",
   "setting.callback.public_url": "Public callback URL",
   "setting.limits.sale_max_tiyin": "Largest sale, so'm",

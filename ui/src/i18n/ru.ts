@@ -154,7 +154,7 @@ export const ru: Record<Key, string> = {
   "setting.project_id": "ID проекта",
   "setting.gateway_url": "Адрес шлюза",
   "setting.till_code": "Код кассы",
-  "setting.callback.enabled": "Приём колбэков включён (true/false)",
+  "setting.callback.enabled": "Приём колбэков включён",
   "setting.callback.listen": "Адрес приёма колбэков",
   "setting.callback.public_url": "Публичный адрес колбэков",
   "setting.limits.sale_max_tiyin": "Наибольшая продажа, сум",

@@ -154,7 +154,7 @@ export const uz: Record<Key, string> = {
   "setting.project_id": "Loyiha ID",
   "setting.gateway_url": "Shlyuz manzili",
   "setting.till_code": "Kassa kodi",
-  "setting.callback.enabled": "Callback qabul qilish yoqilgan (true/false)",
+  "setting.callback.enabled": "Callback qabul qilish yoqilgan",
   "setting.callback.listen": "Callback qabul manzili",
   "setting.callback.public_url": "Ochiq callback manzili",
   "setting.limits.sale_max_tiyin": "Eng katta savdo, so'm",

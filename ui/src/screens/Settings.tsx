@@ -30,6 +30,33 @@ function Row({ k, value, saved, onSaved }: { k: string; value: string; saved: bo
   const [v, setV] = useState(inTiyin(k) ? tiyinSettingToSom(value) : value);
   const [msg, setMsg] = useState<string | null>(saved ? t("settings.saved") : null);
   const label = `setting.${k}`;
+  const flag = value === "true" || value === "false";
+  async function save(stored: string) {
+    try {
+      await api.setSetting(k, stored);
+      setMsg(t("settings.saved"));
+      onSaved();
+    } catch (err) {
+      setMsg(tError(err as ApiError));
+    }
+  }
+  if (flag) {
+    // An on/off setting is a checkbox, saved as soon as it changes.
+    return (
+      <div class="setting">
+        <label for={`setting-${k}`}>{hasKey(label) ? t(label) : k}</label>
+        <input
+          id={`setting-${k}`}
+          type="checkbox"
+          data-testid={`setting-${k}`}
+          checked={value === "true"}
+          onChange={(e) => void save(String((e.target as HTMLInputElement).checked))}
+        />
+        <span />
+        <span class="msg" data-testid={`setting-msg-${k}`}>{msg}</span>
+      </div>
+    );
+  }
   return (
     <form
       class="setting"
@@ -44,13 +71,7 @@ function Row({ k, value, saved, onSaved }: { k: string; value: string; saved: bo
           }
           stored = String(tiyin);
         }
-        try {
-          await api.setSetting(k, stored);
-          setMsg(t("settings.saved"));
-          onSaved();
-        } catch (err) {
-          setMsg(tError(err as ApiError));
-        }
+        await save(stored);
       }}
     >
       <label>{hasKey(label) ? t(label) : k}</label>
@@ -303,7 +324,9 @@ export function Settings({
       {error && <div class="error">{tError(error)}</div>}
       {view && (
         <>
-          {EDITABLE.map((k) => {
+          {/* The demo's gateway, project, secret and listener belong to the demo: real ones go
+              through "Connect to ECommPay", never into the demo till. */}
+          {EDITABLE.filter((k) => !info.demo || k.startsWith("limits.")).map((k) => {
             const v = view.values.find((x) => x.key === k)?.value ?? "";
             return (
               <Row
@@ -319,6 +342,7 @@ export function Settings({
               />
             );
           })}
+          {!info.demo && (
           <form
             class="setting"
             onSubmit={async (e) => {
@@ -346,6 +370,7 @@ export function Settings({
               {view.secret_configured ? t("settings.secret_configured") : t("settings.secret_missing")}
             </span>
           </form>
+          )}
           <p>{t("settings.data_dir")}: <code>{view.data_dir}</code></p>
           <MyPin />
           <h3>{t("settings.users")}</h3>
