@@ -163,6 +163,8 @@ pub enum UiEvent {
     },
     /// Events were missed (the UI reloads what it shows).
     Lagged,
+    /// The language was switched (the customer display follows the till's).
+    Language { language: String },
     /// The running till was replaced (a demo till connected to the real gateway): every window
     /// starts afresh.
     TillChanged,

@@ -78,7 +78,7 @@ link_at: number | null, masked_card: string | null,
  */
 code: string | null, message: string | null, };
 
-export type UiEvent = { "event": "sale", sale: SaleView | null, } | { "event": "payment_changed", payment_id: string, state: StateDto, } | { "event": "late_success", payment_id: string, amount: number, } | { "event": "flagged", payment_id: string, reason: string, } | { "event": "health", gateway_ok: boolean, code: string | null, } | { "event": "payout_requested", request_id: number, amount: number, } | { "event": "payout_decided", request_id: number, approved: boolean, payment_id: string | null, } | { "event": "export_progress", rows: number, } | { "event": "lagged" } | { "event": "till_changed" };
+export type UiEvent = { "event": "sale", sale: SaleView | null, } | { "event": "payment_changed", payment_id: string, state: StateDto, } | { "event": "late_success", payment_id: string, amount: number, } | { "event": "flagged", payment_id: string, reason: string, } | { "event": "health", gateway_ok: boolean, code: string | null, } | { "event": "payout_requested", request_id: number, amount: number, } | { "event": "payout_decided", request_id: number, approved: boolean, payment_id: string | null, } | { "event": "export_progress", rows: number, } | { "event": "lagged" } | { "event": "language", language: string, } | { "event": "till_changed" };
 
 export type HistoryQuery = { from_ms: number | null, to_ms: number | null, state: StateDto | null, kind: KindDto | null, amount_min: number | null, amount_max: number | null, 
 /**

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { SaleView, UiEvent } from "./bindings";
 import { onTill } from "./api";
+import { isLang, setLang } from "./i18n";
 
 export type Notice =
   | { kind: "late_success"; payment_id: string; amount: number }
@@ -68,6 +69,9 @@ function handle(e: UiEvent) {
       break;
     case "export_progress":
       update({ exportRows: e.rows });
+      break;
+    case "language":
+      if (isLang(e.language)) setLang(e.language);
       break;
     case "till_changed":
       // The demo till was connected to ECommPay: this window starts afresh on the real till.

@@ -1,11 +1,12 @@
 //! Start-up information, sign-in and language.
 
-use tauri::State;
+use tauri::{AppHandle, State};
 use till::Role;
 
 use crate::convert;
-use crate::dto::{AppInfo, UserDto};
+use crate::dto::{AppInfo, UiEvent, UserDto};
 use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::events;
 use crate::state::AppState;
 
 /// The UI's first command: async so that it waits for the till's start-up (which runs beside
@@ -84,11 +85,13 @@ pub fn create_first_manager(
     Ok(convert::user(&user))
 }
 
-/// Anyone signed in may switch the language (kept in the till's config).
+/// Anyone may switch the language (kept in the till's config); every window follows.
 #[tauri::command(rename_all = "snake_case")]
-pub fn set_language(state: State<'_, AppState>, language: String) -> ApiResult<()> {
+pub fn set_language(app: AppHandle, state: State<'_, AppState>, language: String) -> ApiResult<()> {
     let actor = state.current_user().map(|u| u.name).unwrap_or_default();
-    Ok(state.till()?.set_setting("language", &language, &actor)?)
+    state.till()?.set_setting("language", &language, &actor)?;
+    events::emit(&app, UiEvent::Language { language });
+    Ok(())
 }
 
 /// The sale screen is interactive (the amount field has focus): printed once on stdout, for

@@ -47,10 +47,19 @@ async fn the_customer_display_mirrors_the_sale() {
     app.shot("customer-display-paid").await;
 
     // The cashier starts the next sale: the display welcomes the next customer.
-    app.client.switch_to_window(main).await.unwrap();
+    app.client.switch_to_window(main.clone()).await.unwrap();
     app.next_sale().await;
-    app.client.switch_to_window(customer).await.unwrap();
+    app.client.switch_to_window(customer.clone()).await.unwrap();
     app.wait_text("[data-testid=customer-display]", |t| t == "Welcome")
         .await;
+
+    // The cashier switches to Russian: the customer's screen follows.
+    app.client.switch_to_window(main).await.unwrap();
+    app.click("[data-testid=lang-ru]").await;
+    app.client.switch_to_window(customer).await.unwrap();
+    app.wait_text("[data-testid=customer-display]", |t| {
+        t == "Добро пожаловать"
+    })
+    .await;
     app.stop().await;
 }
