@@ -50,6 +50,18 @@ pub enum SignaturePlacement {
     General,
 }
 
+/// The method the redirect data names (doc section 3: `method` may be `POST`, with `body`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum RedirectMethod {
+    /// A link a phone opens from a QR code.
+    #[default]
+    #[serde(rename = "GET")]
+    Get,
+    /// A form post: the page needs `body` sent with it, which no QR code can carry.
+    #[serde(rename = "POST")]
+    Post,
+}
+
 /// The key that carries the redirect data (doc section 3: layouts vary by project).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum RedirectKey {
@@ -95,6 +107,8 @@ pub struct SandboxConfig {
     pub signature_placement: SignaturePlacement,
     /// `redirect_data` or `redirectData`.
     pub redirect_key: RedirectKey,
+    /// `GET` (the bot link) or `POST` (the same URL with a form body).
+    pub redirect_method: RedirectMethod,
     /// Whether `/v2/payment/status` also carries the redirect data while a sale is
     /// `awaiting redirect result` (doc section 3 leaves it open, so the app is tested both ways).
     pub status_redirect_data: bool,
@@ -126,6 +140,7 @@ impl Default for SandboxConfig {
             time_factor: defaults::TIME_FACTOR,
             signature_placement: SignaturePlacement::default(),
             redirect_key: RedirectKey::default(),
+            redirect_method: RedirectMethod::default(),
             status_redirect_data: false,
             callback_url: None,
             merchant_balance: defaults::MERCHANT_BALANCE,
@@ -163,6 +178,7 @@ pub struct ConfigPatch {
     pub status_redirect_data: Option<bool>,
     pub signature_placement: Option<SignaturePlacement>,
     pub redirect_key: Option<RedirectKey>,
+    pub redirect_method: Option<RedirectMethod>,
     /// `""` clears the override.
     pub callback_url: Option<String>,
     pub payout_delay_ms: Option<u64>,
@@ -186,6 +202,9 @@ impl ConfigPatch {
         }
         if let Some(v) = self.redirect_key {
             cfg.redirect_key = v;
+        }
+        if let Some(v) = self.redirect_method {
+            cfg.redirect_method = v;
         }
         if let Some(v) = &self.callback_url {
             cfg.callback_url = (!v.is_empty()).then(|| v.clone());

@@ -124,7 +124,9 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
-pub use config::{defaults, ConfigPatch, RedirectKey, SandboxConfig, SignaturePlacement};
+pub use config::{
+    defaults, ConfigPatch, RedirectKey, RedirectMethod, SandboxConfig, SignaturePlacement,
+};
 pub use control::{CardInfo, Control, StateSummary};
 pub use faults::{CallbackFault, CallbackFaultSpec, GateFaultMode, GateFaultSpec, When};
 pub use payment::{CallbackLog, Kind, PaymentRecord};

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::clock::gateway_date;
-use crate::config::SandboxConfig;
+use crate::config::{RedirectMethod, SandboxConfig};
 
 /// The provider id in `operation.provider.id` and in card identifiers (the seed's 1743).
 pub const PROVIDER_ID: u64 = 1743;
@@ -142,13 +142,18 @@ impl Payment {
         }
     }
 
-    /// The redirect data of a waiting sale (doc section 3; `body` is `{}` as in the seed).
-    pub fn redirect_data(&self, public_base: &str) -> Option<Value> {
+    /// The redirect data of a waiting sale (doc section 3; `body` is `{}` as in the seed for
+    /// `GET`; a `POST` carries the form fields the page needs).
+    pub fn redirect_data(&self, public_base: &str, method: RedirectMethod) -> Option<Value> {
         if self.status != status::AWAITING_REDIRECT {
             return None;
         }
-        self.bot_url(public_base)
-            .map(|url| json!({"method": "GET", "url": url, "body": {}}))
+        self.bot_url(public_base).map(|url| match method {
+            RedirectMethod::Get => json!({"method": "GET", "url": url, "body": {}}),
+            RedirectMethod::Post => {
+                json!({"method": "POST", "url": url, "body": {"payment_id": self.id}})
+            }
+        })
     }
 
     /// The callback-shaped body (unsigned) describing the payment now. The same shape answers
@@ -202,7 +207,7 @@ impl Payment {
             }),
         );
         if with_redirect {
-            if let Some(rd) = self.redirect_data(public_base) {
+            if let Some(rd) = self.redirect_data(public_base, cfg.redirect_method) {
                 body.insert(cfg.redirect_key.key().into(), rd);
             }
         }

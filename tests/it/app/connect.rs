@@ -10,7 +10,7 @@ use ecommpay_sandbox::{Sandbox, SandboxConfig};
 use fantoccini::key::Key;
 use serde_json::Value;
 
-use super::{cashier, pay, App};
+use super::{cashier, demo_gateway, pay, App};
 
 const PROJECT: &str = "4242";
 const SECRET: &str = "real-secret-for-e2e";
@@ -68,12 +68,9 @@ async fn a_manager_connects_the_demo_till_to_the_real_gateway() {
     let dir = app.data.path().to_owned();
     app.wait_css("[data-testid=demo-badge]").await;
     // Where the in-app demo gateway listens (the demo till's config names it).
-    let demo_config = std::fs::read_to_string(dir.join("demo/config.toml")).unwrap();
-    let demo_gateway: std::net::SocketAddr = demo_config
-        .lines()
-        .find_map(|l| l.strip_prefix("gateway_url = \"http://"))
-        .and_then(|rest| rest.strip_suffix('"'))
-        .expect("the demo gateway's URL")
+    let demo_gateway: std::net::SocketAddr = demo_gateway(&dir)
+        .strip_prefix("http://")
+        .unwrap()
         .parse()
         .unwrap();
     assert!(std::net::TcpStream::connect(demo_gateway).is_ok());

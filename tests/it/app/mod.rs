@@ -519,3 +519,15 @@ pub fn real_till(dir: &std::path::Path, gateway_url: &str, secret: &str, extra: 
         cashier(dir, &["config", "set", k, v], "");
     }
 }
+
+/// Where the demo's in-app gateway listens (`http://127.0.0.1:PORT` in tests): the demo till's
+/// config in `<data dir>/demo` names it.
+pub fn demo_gateway(data_dir: &std::path::Path) -> String {
+    let config = std::fs::read_to_string(data_dir.join("demo/config.toml")).unwrap();
+    config
+        .lines()
+        .find_map(|l| l.strip_prefix("gateway_url = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .expect("the demo gateway's URL")
+        .to_owned()
+}

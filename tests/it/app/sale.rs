@@ -3,7 +3,7 @@
 
 use fantoccini::key::Key;
 
-use super::{pay, App};
+use super::{demo_gateway, pay, App};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sale_typed_on_the_keyboard_is_paid_from_the_bot_page() {
@@ -96,6 +96,40 @@ async fn a_declined_sale_says_why_in_plain_words() {
 }
 
 /// How many sales the sandbox behind `bot_url` has seen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_post_link_is_explained_not_shown_as_a_qr() {
+    let app = App::start("sale-post-link").await;
+    // The gateway answers this project's sales with a form post (doc section 3: `method` may be
+    // POST), which no QR code can carry.
+    let res = reqwest::Client::new()
+        .post(format!("{}/_sandbox/config", demo_gateway(app.data.path())))
+        .json(&serde_json::json!({"redirect_method": "POST"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{res:?}");
+    app.click("[data-testid=lang-en]").await;
+    app.click("[data-testid=tab-sale]").await;
+    app.wait_focus("amount").await;
+    app.keys(&format!("9000{}", char::from(Key::Enter))).await;
+    let text = app
+        .wait_text("[data-testid=post-link]", |t| t.contains("POST"))
+        .await;
+    assert!(text.contains("pay another way"), "{text}");
+    assert_eq!(
+        app.count("[data-testid=qr]").await,
+        0,
+        "no QR for a POST link"
+    );
+    // (The artifact only: let the page paint what the DOM already says.)
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.shot("sale-post-link").await;
+    // Esc stops waiting: back to a new sale.
+    app.keys(&char::from(Key::Escape).to_string()).await;
+    app.wait_focus("amount").await;
+    app.stop().await;
+}
+
 pub async fn sandbox_sales(bot_url: &str) -> usize {
     let base = &bot_url[..bot_url.find("/bot/").expect("a bot url")];
     let v: serde_json::Value = reqwest::get(format!("{base}/_sandbox/payments"))

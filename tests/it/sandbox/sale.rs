@@ -212,6 +212,28 @@ async fn status_carries_redirect_data_only_when_switched_on() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redirect_data_can_name_post_with_a_form_body() {
+    let h = Harness::start().await;
+    h.control(
+        "/_sandbox/config",
+        json!({"status_redirect_data": true, "redirect_method": "POST"}),
+    )
+    .await;
+    h.sale("s-post", "c1", 100_000).await;
+    let st = h.status("s-post").await;
+    let rd = &st.json["redirect_data"];
+    assert_eq!(rd["method"], "POST", "{}", st.text);
+    assert!(rd["url"].as_str().unwrap().contains("/bot/"), "{}", st.text);
+    assert_eq!(rd["body"]["payment_id"], "s-post", "{}", st.text);
+    h.control("/_sandbox/config", json!({"redirect_method": "GET"}))
+        .await;
+    let st = h.status("s-post").await;
+    assert_eq!(st.json["redirect_data"]["method"], "GET");
+    assert_eq!(st.json["redirect_data"]["body"], json!({}));
+    h.sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn public_url_goes_into_the_bot_link() {
     let h = Harness::with(SandboxConfig {
         public_url: Some("http://192.0.2.10:8080/".into()),
