@@ -14,6 +14,7 @@ mod down;
 mod flows;
 mod history;
 mod sale;
+mod scale;
 mod users;
 
 use std::net::TcpListener;
