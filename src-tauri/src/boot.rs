@@ -1,9 +1,11 @@
 //! Start-up: the data folder as the CLI finds it (`CASHIER_DATA_DIR`, else the platform's
 //! folder), the real till when it has credentials, demo mode otherwise; then every open
-//! payment is followed again.
+//! payment is followed again. Also the one later change of till: demo to real
+//! ([`switch_to_real`]), and the demo's wind-down after it.
 
 use std::sync::Mutex;
 
+use tauri::Manager;
 use till::config::resolve_data_dir;
 use till::{Till, TillError, User};
 
@@ -49,13 +51,25 @@ pub async fn start() -> Result<Started, ApiError> {
     Ok(started)
 }
 
+/// Replaces the running (demo) till by the real `till`: its open payments are followed, its
+/// events reach the UI instead of the demo's, the demo winds down, and every window is told to
+/// start afresh (`till_changed`).
+pub async fn switch_to_real(app: &tauri::AppHandle, till: Till) -> Result<(), ApiError> {
+    till.resume_all()?;
+    let booted = real_till(till.clone()).await?;
+    let generation = app.state::<crate::state::AppState>().switch_to(booted);
+    crate::events::forward(app.clone(), till, generation);
+    tauri::async_runtime::spawn(wind_down_retired(app.clone()));
+    crate::events::emit(app, crate::dto::UiEvent::TillChanged);
+    Ok(())
+}
+
 /// How often a till switched away from is checked for open payments.
 const WIND_DOWN_EVERY: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// After a switch (demo to real): each retired till keeps running until its last open payment
 /// is final, then its demo gateway and listener stop (no stray server left on the LAN).
-pub async fn wind_down_retired(app: tauri::AppHandle) {
-    use tauri::Manager;
+async fn wind_down_retired(app: tauri::AppHandle) {
     loop {
         tokio::time::sleep(WIND_DOWN_EVERY).await;
         let (idle, left) = app.state::<crate::state::AppState>().take_idle_retired();
@@ -76,14 +90,11 @@ pub async fn wind_down_retired(app: tauri::AppHandle) {
 
 /// The real till, with its callback listener when enabled.
 pub async fn real_till(till: Till) -> Result<Booted, ApiError> {
-    let listener = if till.config().callback.enabled {
-        Some(till.start_listener().await?)
-    } else {
-        None
-    };
-    Ok(Booted {
+    let booted = Booted {
         till,
         demo: None,
-        listener: Mutex::new(listener),
-    })
+        listener: Mutex::new(None),
+    };
+    booted.restart_listener().await?;
+    Ok(booted)
 }

@@ -123,6 +123,22 @@ pub struct SaleView {
     pub message: Option<String>,
 }
 
+impl SaleView {
+    /// A sale being started: no link, no result yet.
+    pub fn starting(payment_id: String, amount: i64) -> SaleView {
+        SaleView {
+            payment_id,
+            amount,
+            phase: SalePhase::Starting,
+            link: None,
+            link_at: None,
+            masked_card: None,
+            code: None,
+            message: None,
+        }
+    }
+}
+
 /// Pushed to the web view as the Tauri event `till` (no polling).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "event", rename_all = "snake_case")]

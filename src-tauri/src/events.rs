@@ -188,16 +188,7 @@ mod tests {
     use till::Kind;
 
     fn view() -> Option<SaleView> {
-        Some(SaleView {
-            payment_id: "D-1".into(),
-            amount: 15_000_000,
-            phase: SalePhase::Starting,
-            link: None,
-            link_at: None,
-            masked_card: None,
-            code: None,
-            message: None,
-        })
+        Some(SaleView::starting("D-1".into(), 15_000_000))
     }
 
     #[test]

@@ -9,7 +9,7 @@ use ecommpay::Secret;
 
 use crate::core::gate_client;
 use crate::error::{Result, TillError};
-use crate::till::{InitOptions, Till};
+use crate::till::{create_data_dir, InitOptions, Till};
 
 /// What the gateway made of a signed status request for a payment id nobody used.
 #[derive(Debug)]
@@ -60,12 +60,14 @@ impl Till {
         let cfg = Till::init_config(data_dir, opts)?;
         let checked = Secret::new_checked(secret).map_err(|_| TillError::SecretEmpty)?;
         let gate = gate_client(&cfg, checked)?;
+        // (`cfg` is what `init` writes: the probe tried exactly these settings.)
         match probe(&gate, &cfg.till_code).await {
             Probe::Accepted => {}
             Probe::Refused(e) => return Err(TillError::CredentialsRefused(e.to_string())),
             Probe::Failed(e) => return Err(TillError::Gateway(e)),
         }
-        let till = Till::init(data_dir, opts)?;
+        create_data_dir(data_dir)?;
+        let till = Till::init_with(data_dir, cfg)?;
         till.set_secret(secret, actor)?;
         Ok(till)
     }

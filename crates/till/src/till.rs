@@ -49,6 +49,14 @@ pub struct Till {
     core: Arc<Core>,
 }
 
+/// Creates the data folder (and its parents) when missing.
+pub(crate) fn create_data_dir(data_dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(data_dir).map_err(|e| TillError::DataDir {
+        path: data_dir.to_owned(),
+        detail: e.to_string(),
+    })
+}
+
 impl Till {
     /// The config `init` would write: the folder's own (or the defaults) with `opts` applied,
     /// validated. Nothing is written.
@@ -68,11 +76,14 @@ impl Till {
     /// Sets up (or updates) the data folder: config, database, and the card vault key in the
     /// OS keyring (so a missing keyring shows at once, not at the first sale).
     pub fn init(data_dir: &Path, opts: &InitOptions) -> Result<Till> {
-        std::fs::create_dir_all(data_dir).map_err(|e| TillError::DataDir {
-            path: data_dir.to_owned(),
-            detail: e.to_string(),
-        })?;
+        create_data_dir(data_dir)?;
         let cfg = Till::init_config(data_dir, opts)?;
+        Till::init_with(data_dir, cfg)
+    }
+
+    /// The writing half of [`Till::init`], for a `cfg` from [`Till::init_config`] and a data
+    /// folder that exists.
+    pub(crate) fn init_with(data_dir: &Path, cfg: Config) -> Result<Till> {
         let keys = Box::new(OsKeyring::for_data_dir(data_dir));
         let db = Db::open(&data_dir.join(config::defaults::DB_FILE))?;
         let till = Till::from_parts(data_dir.to_owned(), cfg.clone(), db, keys);
@@ -365,7 +376,7 @@ impl Till {
 
     /// How many payments are not final yet.
     pub fn open_payments(&self) -> Result<usize> {
-        Ok(payments::open(&self.core.db().conn)?.len())
+        payments::open_count(&self.core.db().conn)
     }
 
     /// Spawns a follower for every open payment (the desktop app at start).

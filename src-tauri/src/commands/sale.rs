@@ -27,16 +27,8 @@ pub async fn start_sale(
         if slot.as_ref().is_some_and(in_progress) {
             return false;
         }
-        *slot = Some(SaleView {
-            payment_id: String::new(),
-            amount,
-            phase: SalePhase::Starting,
-            link: None,
-            link_at: None,
-            masked_card: None,
-            code: None,
-            message: None,
-        });
+        // The payment id is known once the core has written the sale (below).
+        *slot = Some(SaleView::starting(String::new(), amount));
         true
     });
     if claimed.is_none() {

@@ -4,10 +4,10 @@ use tauri::{AppHandle, State};
 use till::config::resolve_data_dir;
 use till::{InitOptions, Till, TillError};
 
-use crate::dto::{RoleDto, SettingDto, SettingsView, UiEvent, UserDto};
+use crate::dto::{RoleDto, SettingDto, SettingsView, UserDto};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::state::AppState;
-use crate::{boot, convert, events};
+use crate::{boot, convert};
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn settings(state: State<'_, AppState>) -> ApiResult<SettingsView> {
@@ -138,11 +138,5 @@ pub async fn connect_real_till(
         // The demo's language carries over (a valid one: it is the demo's).
         till.set_setting("language", &language, &user.name)?;
     }
-    till.resume_all()?;
-    let booted = boot::real_till(till.clone()).await?;
-    let generation = state.switch_to(booted);
-    events::forward(app.clone(), till, generation);
-    tauri::async_runtime::spawn(boot::wind_down_retired(app.clone()));
-    events::emit(&app, UiEvent::TillChanged);
-    Ok(())
+    boot::switch_to_real(&app, till).await
 }

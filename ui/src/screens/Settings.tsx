@@ -256,13 +256,11 @@ function ConnectForm({ gatewayUrl }: { gatewayUrl: string }) {
     setError(null);
     setBusy(true);
     try {
+      // On success the shell's till_changed event reloads every window, this one included.
       await api.connectRealTill(f);
-      // The till_changed event reloads every window; this one also reloads on its own.
-      location.reload();
     } catch (err) {
       setError(err as ApiError);
       setF({ ...f, secret: "" });
-    } finally {
       setBusy(false);
     }
   }

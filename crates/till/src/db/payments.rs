@@ -263,6 +263,14 @@ pub fn open(conn: &Connection) -> Result<Vec<Payment>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// How many payments are not final (a count: nothing is read into memory).
+pub fn open_count(conn: &Connection) -> Result<usize> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM payments WHERE stage < 4", [], |r| {
+        r.get(0)
+    })?;
+    Ok(n as usize)
+}
+
 /// About to send: `created` becomes `sending`; counts the attempt either way.
 pub fn mark_sending(conn: &Connection, id: i64) -> Result<()> {
     let now = now_ms();

@@ -11,6 +11,7 @@
 //! be approved afterwards.
 
 use ecommpay::Tiyin;
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -152,17 +153,7 @@ impl Core {
             let db = self.db();
             payouts::expire(&db.conn)?;
             let tx = db.conn.unchecked_transaction()?;
-            let req = payouts::get(&tx, id)?;
-            match req.status {
-                RequestStatus::Requested => {}
-                RequestStatus::Expired => return Err(TillError::PayoutExpired(id)),
-                other => {
-                    return Err(TillError::PayoutNotPending {
-                        id,
-                        state: other.as_str().into(),
-                    })
-                }
-            }
+            let req = pending_request(&tx, id)?;
             if req.requested_by == Some(approver.id) || req.requested_name == approver.name {
                 return Err(TillError::SelfApproval);
             }
@@ -249,17 +240,7 @@ impl Core {
             let db = self.db();
             payouts::expire(&db.conn)?;
             let tx = db.conn.unchecked_transaction()?;
-            let req = payouts::get(&tx, id)?;
-            match req.status {
-                RequestStatus::Requested => {}
-                RequestStatus::Expired => return Err(TillError::PayoutExpired(id)),
-                other => {
-                    return Err(TillError::PayoutNotPending {
-                        id,
-                        state: other.as_str().into(),
-                    })
-                }
-            }
+            let req = pending_request(&tx, id)?;
             if !payouts::reject(&tx, id, decider.id, note)? {
                 return Err(TillError::PayoutNotPending {
                     id,
@@ -282,5 +263,18 @@ impl Core {
             payment_id: None,
         });
         Ok(row)
+    }
+}
+
+/// Request `id`, when it still waits for a manager's decision.
+fn pending_request(conn: &Connection, id: i64) -> Result<PayoutRequestRow> {
+    let req = payouts::get(conn, id)?;
+    match req.status {
+        RequestStatus::Requested => Ok(req),
+        RequestStatus::Expired => Err(TillError::PayoutExpired(id)),
+        other => Err(TillError::PayoutNotPending {
+            id,
+            state: other.as_str().into(),
+        }),
     }
 }
