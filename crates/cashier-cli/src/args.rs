@@ -32,6 +32,15 @@ pub enum Command {
         gateway_url: String,
         #[arg(long)]
         till_code: String,
+        /// ECommPay's Payment Page (`.../payment`); default: the production one.
+        #[arg(long, value_name = "URL")]
+        payment_page_url: Option<String>,
+        /// How sales are made. `payment_page`: the till signs the link itself and needs no
+        /// inbound connection (works on any shop desktop). `gate`: the gateway starts the sale
+        /// and sends the link by callback, so the callback listener must be reachable from the
+        /// internet. Default: `gate` only when the listener is on with a public URL.
+        #[arg(long, value_name = "payment_page|gate", value_parser = ["payment_page", "gate"])]
+        flow: Option<String>,
     },
     /// The API secret.
     Secret {

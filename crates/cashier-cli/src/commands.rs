@@ -25,6 +25,8 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
         project_id,
         gateway_url,
         till_code,
+        payment_page_url,
+        flow,
     } = &cli.command
     {
         let till = Till::init(
@@ -33,11 +35,18 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
                 project_id: *project_id,
                 gateway_url: gateway_url.clone(),
                 till_code: till_code.clone(),
+                payment_page_url: payment_page_url.clone(),
+                flow: flow.as_deref().and_then(till::config::SaleFlow::parse),
             },
         )?;
+        let cfg = till.config();
         out.either(
-            &json!({"event": "initialized", "data_dir": till.data_dir(), "till_code": till_code, "project_id": project_id}),
-            format!("Till {till_code} set up in {}. Next: `cashier secret set`, then `cashier doctor`.", dir.display()),
+            &json!({"event": "initialized", "data_dir": till.data_dir(), "till_code": till_code, "project_id": project_id, "flow": cfg.sale_flow().0, "payment_page_url": cfg.payment_page_url}),
+            format!(
+                "Till {till_code} set up in {}.\nSales: {}.\nNext: `cashier secret set`, then `cashier doctor`.",
+                dir.display(),
+                cfg.sale_flow_text()
+            ),
         );
         return Ok(OK);
     }

@@ -48,6 +48,14 @@ fn show(out: &Out, e: &TillEvent) {
                 out.text(format!("The gateway asks for a POST redirect, which a QR code cannot carry: open {url} on this computer"));
             }
         }
+        TillEvent::LinkMissing { waited_ms, .. } => out.text(format!(
+            "No payment link from the gateway after {} s. In the Gate flow the link comes by \
+             callback, and the gateway's notifications are not reaching this till: check that \
+             the callback listener is on and reachable from the internet (callback.public_url), \
+             or switch to the Payment Page flow (`cashier config set sale.flow payment_page`). \
+             The sale is still followed.",
+            waited_ms / 1000
+        )),
         TillEvent::Status { status, .. } => out.text(format!("status: {status}")),
         TillEvent::Final {
             status,

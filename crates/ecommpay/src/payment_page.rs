@@ -100,6 +100,9 @@ pub struct CardPartnerPage {
     pub customer_id: CustomerId,
     pub description: Option<String>,
     pub language_code: Option<String>,
+    /// When the link stops working: ISO 8601 with an offset, as PHP's `DateTime::format('c')`
+    /// writes it (`2026-12-01T22:49:17+05:00`). The caller formats it (this crate has no clock).
+    pub best_before: Option<String>,
     /// Preselects the method; `None` lets the customer choose. See
     /// [`DEFAULT_FORCE_PAYMENT_METHOD`].
     pub force_payment_method: Option<String>,
@@ -119,6 +122,9 @@ impl CardPartnerPage {
         }
         if let Some(l) = &self.language_code {
             m.insert("language_code".into(), l.clone().into());
+        }
+        if let Some(b) = &self.best_before {
+            m.insert("best_before".into(), b.clone().into());
         }
         if let Some(f) = &self.force_payment_method {
             m.insert("force_payment_method".into(), f.clone().into());

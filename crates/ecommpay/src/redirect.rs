@@ -1,5 +1,6 @@
 //! `redirect_data`: where the customer is sent (the partner's Telegram bot). Protocol doc
-//! section 3: the key may be `redirect_data` or `redirectData`, `body` may be `{}` or `[]`, and
+//! section 3: the key may be `redirect_data`, `redirectData` or (one callback format)
+//! `return_url`; `body` may be `{}` or `[]`; extra members such as `encrypted` are ignored; and
 //! `method` may be `POST`, in which case a QR code of the bare URL does not work.
 
 use serde_json::Value;
@@ -20,20 +21,28 @@ pub struct RedirectData {
 }
 
 impl RedirectData {
-    /// Finds and parses `redirect_data` / `redirectData` anywhere the gateway puts it: at the top
-    /// of a message or inside `payment`/`operation` [open: seen only at the top]. `None` when
-    /// absent or unusable (no URL, not http(s)).
+    /// Finds and parses `redirect_data` / `redirectData` / `return_url` anywhere the gateway
+    /// puts it: at the top of a message or inside `payment`/`operation` [open: seen only at
+    /// the top]. `None` when absent or unusable (no URL, not http(s)).
     pub fn find(message: &Value) -> Option<RedirectData> {
-        let candidates = [
-            message.get("redirect_data"),
-            message.get("redirectData"),
-            message.pointer("/payment/redirect_data"),
-            message.pointer("/operation/redirect_data"),
+        const KEYS: [&str; 3] = ["redirect_data", "redirectData", "return_url"];
+        let places = [
+            Some(message),
+            message.get("payment"),
+            message.get("operation"),
         ];
-        candidates.into_iter().flatten().find_map(Self::parse)
+        places
+            .into_iter()
+            .flatten()
+            .flat_map(|place| KEYS.iter().filter_map(move |k| place.get(*k)))
+            .find_map(Self::parse)
     }
 
+    /// One redirect object (`{"method","url","body",...}`), or a bare URL string (a GET).
     pub fn parse(v: &Value) -> Option<RedirectData> {
+        if let Some(url) = v.as_str() {
+            return Self::parse(&serde_json::json!({"method": "GET", "url": url}));
+        }
         let url = v.get("url")?.as_str()?.trim();
         if !(url.starts_with("https://") || url.starts_with("http://")) {
             return None;
@@ -74,6 +83,31 @@ mod tests {
         assert!(ra.scannable());
         assert_eq!(ra.url, "https://telegram.me/uzs_tg_bot?start=0891");
         assert!(RedirectData::find(&b).unwrap().body.is_empty());
+    }
+
+    #[test]
+    fn encrypted_member_and_return_url_key_are_tolerated() {
+        let e = json!({"redirectData":{"body":[],"encrypted":[],"method":"GET","url":"https://t.me/x?start=2"}});
+        assert_eq!(
+            RedirectData::find(&e).unwrap().url,
+            "https://t.me/x?start=2"
+        );
+        let r = json!({"return_url":{"body":{},"method":"GET","url":"https://t.me/x?start=3"}});
+        assert_eq!(
+            RedirectData::find(&r).unwrap().url,
+            "https://t.me/x?start=3"
+        );
+        let bare = json!({"return_url":"https://t.me/x?start=4"});
+        let b = RedirectData::find(&bare).unwrap();
+        assert_eq!(
+            (b.url.as_str(), b.method),
+            ("https://t.me/x?start=4", RedirectMethod::Get)
+        );
+        let nested = json!({"payment":{"redirectData":{"method":"GET","url":"https://t.me/x?start=5","body":[]}}});
+        assert_eq!(
+            RedirectData::find(&nested).unwrap().url,
+            "https://t.me/x?start=5"
+        );
     }
 
     #[test]

@@ -1,6 +1,9 @@
-//! What the gateway says about a payment, from a callback or a status answer: both have the
-//! callback layout of protocol doc section 4. Parsed defensively: every field is optional,
-//! numbers may come as strings, unknown fields stay in [`PaymentReport::raw`].
+//! What the gateway says about a payment, from a callback or a status answer (protocol doc
+//! sections 2 and 4). A callback carries one `operation`; a status answer, as ECommPay's own
+//! plugins model it, carries `operations` (an array, latest last): the latest one gives the
+//! decline code and message, and a single `operation` is accepted there too. Parsed
+//! defensively: every field is optional, numbers may come as strings, unknown fields stay in
+//! [`PaymentReport::raw`].
 
 use serde_json::Value;
 
@@ -31,7 +34,12 @@ pub struct PaymentReport {
     pub amount: Option<i64>,
     pub currency: Option<String>,
     pub customer_id: Option<String>,
+    /// The latest operation: `operation` of a callback, or the last of a status answer's
+    /// `operations`.
     pub operation: Option<Operation>,
+    /// Every operation the message lists (`operations[]`, or the single `operation`), in the
+    /// gateway's order.
+    pub operations: Vec<Operation>,
     /// `account.number`: the card identifier for later payouts.
     pub card_token: Option<CardToken>,
     /// `provider_extra_fields.masked_card`, e.g. `411111******1111`.
@@ -67,15 +75,30 @@ pub(crate) fn integer(v: Option<&Value>) -> Option<i64> {
 impl PaymentReport {
     pub fn from_value(raw: Value) -> PaymentReport {
         let payment = raw.get("payment");
-        let op = raw.get("operation").filter(|o| o.is_object());
-        let operation = op.map(|o| Operation {
+        let parse_op = |o: &Value| Operation {
             id: text(o.get("id")),
             kind: text(o.get("type")),
             status: text(o.get("status")).map(PaymentStatus::from),
             request_id: text(o.get("request_id")),
             code: text(o.get("code")),
             message: text(o.get("message")),
-        });
+        };
+        let mut operations: Vec<Operation> = raw
+            .get("operations")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter(|o| o.is_object())
+                    .map(parse_op)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if operations.is_empty() {
+            if let Some(o) = raw.get("operation").filter(|o| o.is_object()) {
+                operations.push(parse_op(o));
+            }
+        }
+        let operation = operations.last().cloned();
         let project_id = integer(raw.get("project_id"))
             .or_else(|| integer(raw.pointer("/general/project_id")))
             .and_then(|p| u64::try_from(p).ok());
@@ -103,6 +126,7 @@ impl PaymentReport {
             currency: text(payment.and_then(|p| p.pointer("/sum/currency"))),
             customer_id: text(raw.pointer("/customer/id")),
             operation,
+            operations,
             card_token: text(raw.pointer("/account/number")).and_then(|t| CardToken::new(t).ok()),
             masked_card: text(raw.pointer("/provider_extra_fields/masked_card"))
                 .filter(|m| !m.is_empty()),
@@ -110,6 +134,19 @@ impl PaymentReport {
             errors,
             raw,
         }
+    }
+
+    /// Whether the message says the gateway knows no such payment: a status answer of HTTP 200
+    /// with `payment.status` `error` and 3061 among `errors` (protocol doc section 2: the
+    /// other placement of "unknown payment", besides an HTTP 4xx with `code` 3061).
+    pub fn is_not_found(&self) -> bool {
+        self.errors
+            .iter()
+            .any(|(code, _)| code == crate::gate::codes::TRANSACTION_NOT_FOUND)
+            && !matches!(
+                self.status.as_ref().map(PaymentStatus::finality),
+                Some(crate::Finality::Success | crate::Finality::Pending)
+            )
     }
 
     /// The decline or error code to show, from `operation.code` (else the first error).
@@ -198,6 +235,36 @@ mod tests {
         let r = PaymentReport::from_value(v);
         assert_eq!(r.status, Some(PaymentStatus::Other("something new".into())));
         assert_eq!(r.raw["brand_new"]["x"], 1);
+    }
+
+    #[test]
+    fn status_answers_list_operations_and_the_latest_counts() {
+        let mut v = seed_success();
+        let op = v["operation"].take();
+        v.as_object_mut().unwrap().remove("operation");
+        let mut first = op.clone();
+        first["status"] = json!("awaiting redirect result");
+        first["code"] = json!("");
+        let mut last = op;
+        last["status"] = json!("decline");
+        last["code"] = json!(20105);
+        last["message"] = json!("Insufficient funds");
+        v["operations"] = json!([first, last]);
+        v["errors"] = json!([]);
+        let r = PaymentReport::from_value(v);
+        assert_eq!(r.operations.len(), 2);
+        assert_eq!(r.code(), Some("20105"));
+        assert_eq!(r.message(), Some("Insufficient funds"));
+        assert!(!r.is_not_found());
+    }
+
+    #[test]
+    fn an_error_status_with_3061_is_not_found() {
+        let v = json!({"payment":{"status":"error"},"errors":[{"code":3061,"message":"Transaction not found"}]});
+        let r = PaymentReport::from_value(v);
+        assert!(r.is_not_found());
+        let other = json!({"payment":{"status":"error"},"errors":[{"code":2004,"message":"x"}]});
+        assert!(!PaymentReport::from_value(other).is_not_found());
     }
 
     #[test]

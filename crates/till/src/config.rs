@@ -14,6 +14,23 @@ use crate::error::{Result, TillError};
 pub mod defaults {
     /// ECommPay's production Gate.
     pub const GATEWAY_URL: &str = ecommpay::gate::PRODUCTION_BASE_URL;
+    /// ECommPay's production Payment Page (protocol doc section 6).
+    pub const PAYMENT_PAGE_URL: &str = ecommpay::payment_page::PAYMENT_PAGE_BASE_URL;
+    /// [open] The method code that preselects card partner on the Payment Page
+    /// (`force_payment_method`); ECommPay gives the merchant the real one.
+    pub const FORCE_PAYMENT_METHOD: &str = ecommpay::payment_page::DEFAULT_FORCE_PAYMENT_METHOD;
+    /// Payment Page flow: how long after the link's `best_before` a payment the gateway still
+    /// does not know (3061) is given before the sale ends "not paid: the link expired" (clock
+    /// differences between the till and the gateway, a customer who opened it at the last
+    /// second).
+    pub const LINK_EXPIRY_MARGIN_MS: u64 = 60_000;
+    /// Gate flow: how long after the gateway accepted a sale the till waits for the link
+    /// (it comes by callback) before it says that the gateway's notifications are not reaching
+    /// it.
+    pub const GATE_LINK_WAIT_MS: u64 = 15_000;
+    /// How often a follower re-reads its payment from the database, so that a link or result
+    /// another process received (the app while `cashier listen` runs) shows here too.
+    pub const DB_WATCH_MS: u64 = 1_000;
     pub const LANGUAGE: &str = "uz";
     /// The config file's name inside the data folder.
     pub const CONFIG_FILE: &str = "config.toml";
@@ -91,6 +108,9 @@ pub struct Timing {
     pub http_read_ms: u64,
     pub pin_max_attempts: u32,
     pub pin_lockout_ms: u64,
+    pub link_expiry_margin_ms: u64,
+    pub gate_link_wait_ms: u64,
+    pub db_watch_ms: u64,
 }
 
 impl Default for Timing {
@@ -108,6 +128,9 @@ impl Default for Timing {
             http_read_ms: defaults::HTTP_READ_MS,
             pin_max_attempts: defaults::PIN_MAX_ATTEMPTS,
             pin_lockout_ms: defaults::PIN_LOCKOUT_MS,
+            link_expiry_margin_ms: defaults::LINK_EXPIRY_MARGIN_MS,
+            gate_link_wait_ms: defaults::GATE_LINK_WAIT_MS,
+            db_watch_ms: defaults::DB_WATCH_MS,
         }
     }
 }
@@ -139,12 +162,74 @@ impl Default for CallbackListener {
     }
 }
 
+/// How a till starts a sale (see README, "Sale flows").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SaleFlow {
+    /// The till signs a Payment Page link itself (no network call) and follows the payment by
+    /// `payment_id`: needs no inbound connection.
+    PaymentPage,
+    /// The till asks the Gate to start the sale; the gateway sends the link by callback, so
+    /// the till must be reachable from the internet (the callback listener with a public URL).
+    Gate,
+}
+
+impl SaleFlow {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SaleFlow::PaymentPage => "payment_page",
+            SaleFlow::Gate => "gate",
+        }
+    }
+    pub fn parse(s: &str) -> Option<SaleFlow> {
+        match s {
+            "payment_page" => Some(SaleFlow::PaymentPage),
+            "gate" => Some(SaleFlow::Gate),
+            _ => None,
+        }
+    }
+}
+
+/// Why a till uses the flow it uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowReason {
+    /// `sale.flow` is set.
+    Configured,
+    /// Not set, and the callback listener is on with a public URL: the link can come by
+    /// callback.
+    ListenerPublic,
+    /// Not set, and the gateway cannot reach the till (listener off or without a public URL).
+    NoInbound,
+}
+
+/// How sales are made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SaleSettings {
+    /// `payment_page` or `gate`; unset: the flow that works (see [`Config::sale_flow`]).
+    pub flow: Option<SaleFlow>,
+    /// [open] `force_payment_method` on the Payment Page; empty: not sent (the customer picks).
+    pub force_payment_method: String,
+}
+
+impl Default for SaleSettings {
+    fn default() -> Self {
+        SaleSettings {
+            flow: None,
+            force_payment_method: defaults::FORCE_PAYMENT_METHOD.into(),
+        }
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub project_id: u64,
     pub gateway_url: String,
+    /// The Payment Page's base URL (`.../payment`), for the `payment_page` flow.
+    pub payment_page_url: String,
     /// A short prefix that makes `payment_id`s unique across the shop's tills.
     pub till_code: String,
     pub language: String,
@@ -152,6 +237,7 @@ pub struct Config {
     pub limits: Limits,
     pub timing: Timing,
     pub callback: CallbackListener,
+    pub sale: SaleSettings,
 }
 
 impl Default for Config {
@@ -159,12 +245,14 @@ impl Default for Config {
         Config {
             project_id: 0,
             gateway_url: defaults::GATEWAY_URL.into(),
+            payment_page_url: defaults::PAYMENT_PAGE_URL.into(),
             till_code: String::new(),
             language: defaults::LANGUAGE.into(),
             customer_ip: defaults::CUSTOMER_IP.into(),
             limits: Limits::default(),
             timing: Timing::default(),
             callback: CallbackListener::default(),
+            sale: SaleSettings::default(),
         }
     }
 }
@@ -180,12 +268,17 @@ impl Config {
         if ProjectId::new(self.project_id).is_err() {
             return bad("project_id must be a positive number".into());
         }
-        let url = self.gateway_url.trim();
-        if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() < 10 {
-            return bad(format!(
-                "gateway_url must be an http(s) URL, not {:?}",
-                self.gateway_url
-            ));
+        for (name, value) in [
+            ("gateway_url", &self.gateway_url),
+            ("payment_page_url", &self.payment_page_url),
+        ] {
+            let url = value.trim();
+            if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() < 10 {
+                return bad(format!("{name} must be an http(s) URL, not {value:?}"));
+            }
+        }
+        if self.timing.db_watch_ms == 0 {
+            return bad("timing.db_watch_ms must be positive".into());
         }
         validate_till_code(&self.till_code)?;
         if !matches!(self.language.as_str(), "uz" | "ru" | "en") {
@@ -253,6 +346,41 @@ impl Config {
         ProjectId::new(self.project_id).expect("validated")
     }
 
+    /// The flow this till's sales use, and why: `sale.flow` when set, else `gate` only when
+    /// the callback listener is on and has a public URL (the link comes by callback), else
+    /// `payment_page` (works with no inbound connection).
+    pub fn sale_flow(&self) -> (SaleFlow, FlowReason) {
+        match self.sale.flow {
+            Some(f) => (f, FlowReason::Configured),
+            None if self.callback.enabled && self.callback.public_url.is_some() => {
+                (SaleFlow::Gate, FlowReason::ListenerPublic)
+            }
+            None => (SaleFlow::PaymentPage, FlowReason::NoInbound),
+        }
+    }
+
+    /// [`Config::sale_flow`] in words, for `doctor` and logs.
+    pub fn sale_flow_text(&self) -> String {
+        let (flow, why) = self.sale_flow();
+        let why = match why {
+            FlowReason::Configured => "set in sale.flow",
+            FlowReason::ListenerPublic => {
+                "the callback listener is on with a public URL, so the gateway can send the link"
+            }
+            FlowReason::NoInbound => {
+                "the gateway cannot reach this till (no callback listener with a public URL), so the till signs the Payment Page link itself"
+            }
+        };
+        let warn = if flow == SaleFlow::Gate
+            && !(self.callback.enabled && self.callback.public_url.is_some())
+        {
+            "; warning: without a callback listener reachable from the internet the Telegram link never arrives in this flow"
+        } else {
+            ""
+        };
+        format!("{}: {why}{warn}", flow.as_str())
+    }
+
     pub fn first_poll(&self) -> Duration {
         ms(self.timing.first_poll_ms)
     }
@@ -309,6 +437,11 @@ impl Config {
                 .as_table_mut()
                 .ok_or_else(|| TillError::Config(format!("unknown setting {key:?}")))?;
             if i + 1 == parts.len() {
+                if is_optional_key(key) && matches!(text.trim(), "" | "auto") {
+                    // An optional setting is cleared by an empty value (`sale.flow`: "auto").
+                    table.remove(*part);
+                    break;
+                }
                 let old = table.get(*part);
                 let new = parse_like(old, text).ok_or_else(|| {
                     TillError::Config(format!("{key}: {text:?} is not a valid value"))
@@ -333,7 +466,7 @@ impl Config {
 }
 
 fn is_optional_key(key: &str) -> bool {
-    key == "callback.public_url"
+    matches!(key, "callback.public_url" | "sale.flow")
 }
 
 fn parse_like(old: Option<&toml::Value>, text: &str) -> Option<toml::Value> {
@@ -449,6 +582,40 @@ mod tests {
         assert!(c
             .to_pairs()
             .contains(&("timing.first_poll_ms".into(), "250".into())));
+    }
+
+    #[test]
+    fn the_default_flow_is_the_one_that_works() {
+        let mut c = good();
+        assert_eq!(
+            c.sale_flow(),
+            (SaleFlow::PaymentPage, FlowReason::NoInbound)
+        );
+        c.set("callback.enabled", "true").unwrap();
+        assert_eq!(c.sale_flow().0, SaleFlow::PaymentPage, "no public URL");
+        c.set("callback.public_url", "https://till.example/cb")
+            .unwrap();
+        assert_eq!(c.sale_flow(), (SaleFlow::Gate, FlowReason::ListenerPublic));
+        c.set("sale.flow", "payment_page").unwrap();
+        assert_eq!(
+            c.sale_flow(),
+            (SaleFlow::PaymentPage, FlowReason::Configured)
+        );
+        assert!(c.set("sale.flow", "telegram").is_err());
+        c.set("sale.flow", "auto").unwrap();
+        assert_eq!(c.sale.flow, None);
+        c.set("callback.enabled", "false").unwrap();
+        c.set("sale.flow", "gate").unwrap();
+        assert!(
+            c.sale_flow_text().contains("never arrives"),
+            "{}",
+            c.sale_flow_text()
+        );
+        let dir = tempfile::tempdir().unwrap();
+        c.save(dir.path()).unwrap();
+        assert_eq!(Config::load(dir.path()).unwrap(), c);
+        c.payment_page_url = "not a url".into();
+        assert!(c.validate().is_err());
     }
 
     #[test]

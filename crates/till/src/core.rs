@@ -1,6 +1,7 @@
 //! The shared inside of a [`crate::Till`]: configuration, the database, the keyring, the
 //! lazily loaded secret and card vault, the Gate client, and the event channel.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
@@ -10,6 +11,7 @@ use ecommpay::Secret;
 use tokio::sync::broadcast;
 
 use crate::config::Config;
+use crate::db::payments::{Payment, State};
 use crate::db::Db;
 use crate::error::{Result, TillError};
 use crate::events::TillEvent;
@@ -25,8 +27,29 @@ pub(crate) struct Core {
     db: Mutex<Db>,
     pub keys: Box<dyn KeyStore>,
     gate: Mutex<Option<Arc<GateClient>>>,
+    /// The secret, read from the keyring once (the Payment Page flow signs a link per sale and
+    /// must not wait for the keyring each time); wiped on drop like every `Secret`.
+    secret: Mutex<Option<Secret>>,
     vault: Mutex<Option<Arc<CardVault>>>,
     pub events: broadcast::Sender<TillEvent>,
+    /// The links, results and warnings already announced, by payment: a link or result that
+    /// a follower finds in the database (another process received it) is announced once, and
+    /// never twice when this process received it itself.
+    announced: Mutex<HashSet<(String, u8)>>,
+}
+
+/// Which announcement an event is, for [`Core::emit`]'s once-only rule.
+fn announcement(e: &TillEvent) -> Option<(String, u8)> {
+    let (id, k) = match e {
+        TillEvent::Link { payment_id, .. } => (payment_id, 0),
+        TillEvent::Final {
+            payment_id, state, ..
+        } => (payment_id, if *state == State::Success { 1 } else { 2 }),
+        TillEvent::LinkMissing { payment_id, .. } => (payment_id, 3),
+        TillEvent::LateSuccess { payment_id, .. } => (payment_id, 4),
+        _ => return None,
+    };
+    Some((id.clone(), k))
 }
 
 /// A Gate client for `cfg` (its URL, project and timeouts) signing with `secret`.
@@ -48,8 +71,10 @@ impl Core {
             db: Mutex::new(db),
             keys,
             gate: Mutex::new(None),
+            secret: Mutex::new(None),
             vault: Mutex::new(None),
             events,
+            announced: Mutex::new(HashSet::new()),
         }
     }
 
@@ -65,7 +90,18 @@ impl Core {
             .clone()
     }
 
+    /// Tells subscribers. A link, a result, a missing-link warning and a late success are
+    /// told once per payment and process, whoever finds them.
     pub fn emit(&self, e: TillEvent) {
+        if let Some(key) = announcement(&e) {
+            let mut seen = self.announced.lock().unwrap_or_else(|e| e.into_inner());
+            if seen.len() > 100_000 {
+                seen.clear(); // a till that ran for months: forget the oldest all at once
+            }
+            if !seen.insert(key) {
+                return;
+            }
+        }
         tracing::debug!(?e, "event");
         // No subscriber is fine: the desktop app may not be listening yet.
         let _ = self.events.send(e);
@@ -77,19 +113,54 @@ impl Core {
         }
     }
 
-    /// The project secret from the keyring.
+    /// Announces what the database knows of `p` (its link, its result), so that a follower
+    /// in this process shows what another process received. Once each (see [`Core::emit`]).
+    pub fn announce_record(&self, p: &Payment) {
+        if let (Some(url), false) = (&p.redirect_url, p.state.is_final()) {
+            let method = p.redirect_method.clone().unwrap_or_else(|| "GET".into());
+            self.emit(TillEvent::Link {
+                payment_id: p.payment_id.clone(),
+                url: url.clone(),
+                scannable: method == "GET",
+                method,
+                flow: p.flow,
+            });
+        }
+        if p.state.is_final() {
+            self.emit(TillEvent::Final {
+                payment_id: p.payment_id.clone(),
+                kind: p.kind,
+                state: p.state,
+                status: p
+                    .gateway_status
+                    .clone()
+                    .unwrap_or_else(|| p.state.as_str().to_owned()),
+                code: p.code.clone(),
+                message: p.message.clone(),
+            });
+        }
+    }
+
+    /// The project secret, from the keyring on first use.
     pub fn secret(&self) -> Result<Secret> {
+        let mut slot = self.secret.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = slot.as_ref() {
+            return Ok(s.clone());
+        }
         let text = self
             .keys
             .get(names::API_SECRET)?
             .ok_or(TillError::SecretMissing)?;
-        Secret::new_checked(text.as_str()).map_err(|_| TillError::SecretEmpty)
+        let secret = Secret::new_checked(text.as_str()).map_err(|_| TillError::SecretEmpty)?;
+        *slot = Some(secret.clone());
+        Ok(secret)
     }
 
-    /// Stores a new secret and forgets the cached client.
+    /// Stores a new secret and forgets the cached one and the client.
     pub fn set_secret(&self, secret: &Secret) -> Result<()> {
         self.keys
             .set(names::API_SECRET, secret.expose_for_keyring())?;
+        *self.secret.lock().unwrap_or_else(|e| e.into_inner()) = None;
         *self.gate.lock().unwrap_or_else(|e| e.into_inner()) = None;
         Ok(())
     }

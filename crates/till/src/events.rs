@@ -5,6 +5,7 @@
 use ecommpay::Tiyin;
 use serde::Serialize;
 
+use crate::config::SaleFlow;
 use crate::db::payments::{Kind, State};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -23,13 +24,19 @@ pub enum TillEvent {
         payment_id: String,
         request_id: Option<String>,
     },
-    /// The link to show the customer (as a QR code when `scannable`).
+    /// The link to show the customer (as a QR code when `scannable`): the Payment Page link
+    /// the till signed (`flow` `payment_page`) or the bot link the gateway sent (`gate`).
     Link {
         payment_id: String,
         url: String,
         method: String,
         scannable: bool,
+        flow: SaleFlow,
     },
+    /// Gate flow: the gateway accepted the sale `waited_ms` ago and no link has come. The link
+    /// comes by callback, so the gateway's notifications are most likely not reaching this
+    /// till. The sale is still followed to its end.
+    LinkMissing { payment_id: String, waited_ms: u64 },
     /// A new pending status.
     Status {
         payment_id: String,
@@ -78,6 +85,7 @@ impl TillEvent {
             | Sending { payment_id, .. }
             | Accepted { payment_id, .. }
             | Link { payment_id, .. }
+            | LinkMissing { payment_id, .. }
             | Status { payment_id, .. }
             | Final { payment_id, .. }
             | LateSuccess { payment_id, .. }
@@ -101,9 +109,11 @@ mod tests {
             url: "https://t.me/b?start=1".into(),
             method: "GET".into(),
             scannable: true,
+            flow: SaleFlow::PaymentPage,
         };
         let v = serde_json::to_value(&e).unwrap();
         assert_eq!(v["event"], "link");
+        assert_eq!(v["flow"], "payment_page");
         assert_eq!(v["url"], "https://t.me/b?start=1");
         let f = TillEvent::Final {
             payment_id: "T1-1".into(),

@@ -33,6 +33,10 @@ pub struct InitOptions {
     pub project_id: u64,
     pub gateway_url: String,
     pub till_code: String,
+    /// The Payment Page's base URL; `None` keeps the folder's (or the default).
+    pub payment_page_url: Option<String>,
+    /// `sale.flow`; `None` keeps the folder's (unset: the flow that works).
+    pub flow: Option<config::SaleFlow>,
 }
 
 /// One line of `doctor`.
@@ -69,6 +73,12 @@ impl Till {
         cfg.project_id = opts.project_id;
         cfg.gateway_url = opts.gateway_url.trim_end_matches('/').to_owned();
         cfg.till_code = opts.till_code.clone();
+        if let Some(u) = &opts.payment_page_url {
+            cfg.payment_page_url = u.trim_end_matches('/').to_owned();
+        }
+        if opts.flow.is_some() {
+            cfg.sale.flow = opts.flow;
+        }
         cfg.validate()?;
         Ok(cfg)
     }
@@ -94,7 +104,7 @@ impl Till {
             "operator",
             "init",
             &cfg.till_code,
-            &json!({"project_id": cfg.project_id, "gateway_url": cfg.gateway_url}),
+            &json!({"project_id": cfg.project_id, "gateway_url": cfg.gateway_url, "payment_page_url": cfg.payment_page_url, "flow": cfg.sale.flow}),
         )?;
         Ok(till)
     }
@@ -411,6 +421,14 @@ impl Till {
                 "project {} at {}, till {}",
                 cfg.project_id, cfg.gateway_url, cfg.till_code
             ),
+        });
+        let (flow, _) = cfg.sale_flow();
+        out.push(Check {
+            name: "flow",
+            // Gate without a listener the gateway can reach: the link never arrives.
+            ok: flow == config::SaleFlow::PaymentPage
+                || (cfg.callback.enabled && cfg.callback.public_url.is_some()),
+            detail: cfg.sale_flow_text(),
         });
         let vault = self.core.vault();
         out.push(Check {

@@ -24,6 +24,8 @@ fn seed(dir: &Path, rows: u64) {
             project_id: 1001,
             gateway_url: "http://127.0.0.1:9".into(),
             till_code: "DEMO".into(),
+            payment_page_url: None,
+            flow: None,
         },
     )
     .expect("the demo folder (needs the keyring)");

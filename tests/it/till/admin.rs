@@ -29,7 +29,7 @@ fn user<'a>(list: &'a [Value], name: &str) -> &'a Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_manager_rejects_a_payout_request_and_it_stays_rejected() {
-    let sb = sandbox(|c| c.status_redirect_data = true).await;
+    let sb = sandbox(|_| {}).await;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     setup(d, sb.base_url(), &[]).await;

@@ -14,6 +14,8 @@ fn opts(url: &str, project_id: u64, till_code: &str) -> InitOptions {
         project_id,
         gateway_url: url.to_owned(),
         till_code: till_code.to_owned(),
+        payment_page_url: Some(format!("{url}/payment")),
+        flow: None,
     }
 }
 
@@ -68,7 +70,7 @@ async fn refused_or_unreachable_credentials_write_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn accepted_credentials_set_up_the_till_and_keep_what_was_there() {
     require_keyring();
-    let sb = sandbox(|c| c.status_redirect_data = true).await;
+    let sb = sandbox(|_| {}).await;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     // Set up earlier with `cashier init` (wrong gateway, no secret) and a user.

@@ -135,17 +135,18 @@ fn assert_same_as_sandbox(sb: &RunningSandbox, p: &Value, pid: &str) {
 }
 
 async fn sale_crash(point: Point) {
-    let sb = sandbox(|c| c.status_redirect_data = true).await;
+    let sb = sandbox(|_| {}).await;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let slow = [("timing.http_read_ms", "120000")];
+    // The kill points are those of a Gate sale (the request to the gateway).
+    let slow = [("timing.http_read_ms", "120000"), GATE[0]];
     setup(
         d,
         sb.base_url(),
         if matches!(point, Point::AfterSend) {
             &slow
         } else {
-            &[]
+            GATE
         },
     )
     .await;
@@ -177,7 +178,7 @@ async fn sale_crash(point: Point) {
 }
 
 async fn payout_crash(point: Point) {
-    let sb = sandbox(|c| c.status_redirect_data = true).await;
+    let sb = sandbox(|_| {}).await;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let slow = [("timing.http_read_ms", "120000")];

@@ -1,7 +1,7 @@
 //! Fault tests through the sandbox's control API: each ends in the right state, with one
 //! payment per `payment_id` at the sandbox and a clear record of what happened.
 
-use ::till::{State, TillEvent};
+use ::till::State;
 use ecommpay::Tiyin;
 use ecommpay_sandbox::{
     CallbackFault, CallbackFaultSpec, GateFaultMode, GateFaultSpec, RunningSandbox, When,
@@ -20,25 +20,19 @@ fn fault(mode: GateFaultMode, when: When, path: &str, hang_ms: u64) -> GateFault
     }
 }
 
-/// Runs a sale to success with `setup` applied first; returns the till and the payment.
+/// Runs a Gate sale to success; the customer gets the link from the sandbox's record (the
+/// link reaches the till only when a callback listener is on, see `GATE`).
 async fn sale_to_success(sb: &RunningSandbox, t: &TestTill) -> ::till::Payment {
-    let mut rx = t.till.subscribe();
     let h = t
         .till
         .start_sale(Tiyin::new(1_000_000), None)
         .await
         .unwrap();
     let pid = h.payment_id.clone();
-    let link = match wait_event(
-        &mut rx,
-        30,
-        |e| matches!(e, TillEvent::Link { payment_id, .. } if *payment_id == pid),
-    )
-    .await
-    {
-        TillEvent::Link { url, .. } => url,
-        _ => unreachable!(),
-    };
+    let link = eventually(30, "the sale at the sandbox", || {
+        sb.control().payment(&pid).and_then(|r| r.redirect_url)
+    })
+    .await;
     pay(&link, "uzcard-ok").await;
     let p = h.wait().await.unwrap();
     assert_eq!(p.state, State::Success, "{p:?}");
@@ -80,8 +74,8 @@ fn sources(t: &TestTill, pid: &str) -> Vec<(String, String, Option<String>)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_500_before_applying_is_resent_with_the_same_payment_id() {
-    let sb = sandbox(|c| c.status_redirect_data = true).await;
-    let t = TestTill::new(sb.base_url(), &[]);
+    let sb = sandbox(|_| {}).await;
+    let t = TestTill::new(sb.base_url(), GATE);
     sb.control().inject_fault(fault(
         GateFaultMode::Http500,
         When::Before,
@@ -106,8 +100,8 @@ async fn a_500_before_applying_is_resent_with_the_same_payment_id() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hang_past_the_timeout_after_applying_is_found_by_status_not_resent() {
-    let sb = sandbox(|c| c.status_redirect_data = true).await;
-    let t = TestTill::new(sb.base_url(), &[]);
+    let sb = sandbox(|_| {}).await;
+    let t = TestTill::new(sb.base_url(), GATE);
     sb.control().inject_fault(fault(
         GateFaultMode::Hang,
         When::After,
@@ -124,8 +118,8 @@ async fn a_hang_past_the_timeout_after_applying_is_found_by_status_not_resent() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_and_closed_answers() {
-    let sb = sandbox(|c| c.status_redirect_data = true).await;
-    let t = TestTill::new(sb.base_url(), &[]);
+    let sb = sandbox(|_| {}).await;
+    let t = TestTill::new(sb.base_url(), GATE);
     sb.control().inject_fault(fault(
         GateFaultMode::Malformed,
         When::After,
@@ -153,8 +147,8 @@ async fn malformed_and_closed_answers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_signature_on_status_answers_is_kept_flagged_and_ignored() {
-    let sb = sandbox(|c| c.status_redirect_data = true).await;
-    let t = TestTill::new(sb.base_url(), &[]);
+    let sb = sandbox(|_| {}).await;
+    let t = TestTill::new(sb.base_url(), GATE);
     sb.control().inject_fault(GateFaultSpec {
         count: 2,
         ..fault(
@@ -179,7 +173,7 @@ async fn a_wrong_signature_on_status_answers_is_kept_flagged_and_ignored() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn callbacks_dropped_or_forged_polling_still_finishes() {
-    let sb = sandbox(|c| c.status_redirect_data = true).await;
+    let sb = sandbox(|_| {}).await;
     let addr = free_addr();
     let t = TestTill::new(
         sb.base_url(),
@@ -265,7 +259,7 @@ async fn unreachable_and_refused_sales_end_clearly_with_nothing_at_the_gateway()
     let sb = sandbox(|_| {}).await;
     // Nothing listens on this port: nothing can be sent.
     let dead = format!("http://{}", free_addr());
-    let t = TestTill::new(&dead, &[]);
+    let t = TestTill::new(&dead, GATE);
     let p = t
         .till
         .start_sale(Tiyin::new(100_000), None)
@@ -279,7 +273,7 @@ async fn unreachable_and_refused_sales_end_clearly_with_nothing_at_the_gateway()
         (State::Failed, Some("not_sent"), Some("gateway_unreachable"))
     );
     // A till configured with another project: the gateway refuses (2442); final, clear.
-    let wrong = TestTill::new(sb.base_url(), &[("project_id", "999")]);
+    let wrong = TestTill::new(sb.base_url(), &[("project_id", "999"), GATE[0]]);
     let p = wrong
         .till
         .start_sale(Tiyin::new(100_000), None)

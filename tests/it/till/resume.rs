@@ -24,10 +24,11 @@ async fn killed_sale(d: &Path, amount: &str, point: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resume_all_follows_sales_left_open_by_a_killed_process_to_their_end() {
-    let sb = sandbox(|c| c.status_redirect_data = true).await;
+    let sb = sandbox(|_| {}).await;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    setup(d, sb.base_url(), &[]).await;
+    // Killed before sending / while polling: points of a Gate sale.
+    setup(d, sb.base_url(), GATE).await;
     // One killed while polling (sent, waiting for the customer), one before it was sent.
     let polling = killed_sale(d, "700", "while_polling").await;
     let unsent = killed_sale(d, "800", "before_send").await;
@@ -87,7 +88,7 @@ async fn resume_all_follows_sales_left_open_by_a_killed_process_to_their_end() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cashier_listen_applies_callbacks_and_stops_cleanly_on_sigterm() {
-    let sb = sandbox(|c| c.status_redirect_data = false).await;
+    let sb = sandbox(|_| {}).await;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let addr = free_addr();

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::error::{FieldError, GateError};
+use super::error::{codes, FieldError, GateError};
 use super::request::{
     GateCall, PayoutRequest, RequestStatusRequest, SaleRequest, SignaturePlace, StatusRequest,
 };
@@ -244,6 +244,23 @@ impl<T: Transport> GateClient<T> {
     pub async fn status(&self, req: &StatusRequest) -> Result<StatusAnswer, GateError> {
         let (raw, http_status, signature) = self.send(req).await?;
         let report = PaymentReport::from_value(raw);
+        if report.is_not_found() {
+            // HTTP 200 with `payment.status` `error` and 3061 in `errors`: the same "unknown
+            // payment" as an HTTP 4xx with code 3061, never a final failure of the payment.
+            let message = report
+                .errors
+                .iter()
+                .find(|(c, _)| c == codes::TRANSACTION_NOT_FOUND)
+                .map(|(_, m)| m.clone())
+                .unwrap_or_default();
+            return Err(GateError::Rejected {
+                http_status,
+                code: codes::TRANSACTION_NOT_FOUND.to_owned(),
+                message,
+                errors: field_errors(&report.raw),
+                raw: Box::new(report.raw),
+            });
+        }
         if report.status.is_none() {
             return Err(GateError::Malformed {
                 http_status,
@@ -410,5 +427,13 @@ mod tests {
         ));
         let e = run(c.status(&StatusRequest::new("T-9").unwrap())).unwrap_err();
         assert!(e.is_not_found());
+        // The other placement: HTTP 200, payment.status error, 3061 in errors[].
+        let c = client(json_reply(
+            200,
+            json!({"payment":{"status":"error"},"errors":[{"code":3061,"message":"Transaction not found"}]}),
+        ));
+        let e = run(c.status(&StatusRequest::new("T-9").unwrap())).unwrap_err();
+        assert!(e.is_not_found(), "{e:?}");
+        assert!(!e.may_have_arrived());
     }
 }

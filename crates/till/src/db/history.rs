@@ -335,6 +335,8 @@ mod tests {
                     ),
                     created_by: None,
                     follow_until: 0,
+                    flow: crate::config::SaleFlow::Gate,
+                    link_expires_at: None,
                 },
             )
             .unwrap();

@@ -151,10 +151,41 @@ mod tests {
             .unwrap();
         }
         let db = Db::open(&path).unwrap();
-        assert_eq!(db.schema_version().unwrap(), 2);
+        assert_eq!(
+            db.schema_version().unwrap(),
+            schema::MIGRATIONS.len() as i64
+        );
         let u = users::list(&db.conn).unwrap();
         assert_eq!((u[0].name.as_str(), u[0].active), ("old", true));
         assert!(db.conn.execute("UPDATE users SET active = 2", []).is_err());
+    }
+
+    #[test]
+    fn migration_3_keeps_existing_payments_as_gate_sales() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+            conn.execute_batch(schema::MIGRATIONS[1]).unwrap();
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            conn.execute(
+                "INSERT INTO payments(payment_id, kind, amount, project_id, customer_id, customer_ip, state, stage, created_at, follow_until)
+                 VALUES ('OLD-1', 'sale', 100, 1, 'c', '127.0.0.1', 'pending', 3, 1, 2)",
+                [],
+            )
+            .unwrap();
+        }
+        let db = Db::open(&path).unwrap();
+        let p = payments::get(&db.conn, "OLD-1").unwrap();
+        assert_eq!(
+            (p.flow, p.link_expires_at),
+            (crate::config::SaleFlow::Gate, None)
+        );
+        assert!(db
+            .conn
+            .execute("UPDATE payments SET flow = 'telegram'", [])
+            .is_err());
     }
 
     #[test]

@@ -7,7 +7,13 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use super::now_ms;
+use crate::config::SaleFlow;
 use crate::error::{Result, TillError};
+
+/// `gateway_status` of a Payment Page sale that ended locally because its link expired with
+/// the gateway never having heard of it. Not the gateway's word: a payment that turns up later
+/// still overrides it (a late success).
+pub const LINK_EXPIRED: &str = "link_expired";
 
 /// Sale or payout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -126,9 +132,20 @@ pub struct Payment {
     pub poll_count: i64,
     pub last_error: Option<String>,
     pub flagged: bool,
+    /// How the sale was made (payouts: always `gate`).
+    pub flow: SaleFlow,
+    /// Payment Page: when the link stops working (`best_before`).
+    pub link_expires_at: Option<i64>,
 }
 
-pub(crate) const COLUMNS: &str = "id, payment_id, kind, amount, currency, project_id, customer_id, customer_ip, description, card_id, masked_card, state, gateway_status, code, message, request_id, redirect_url, redirect_method, created_by, created_at, sent_at, answered_at, final_at, follow_until, abandoned_at, send_attempts, poll_count, last_error, flagged";
+impl Payment {
+    /// A Payment Page sale ended by the till because its link expired unopened.
+    pub fn link_expired(&self) -> bool {
+        self.state == State::Failed && self.gateway_status.as_deref() == Some(LINK_EXPIRED)
+    }
+}
+
+pub(crate) const COLUMNS: &str = "id, payment_id, kind, amount, currency, project_id, customer_id, customer_ip, description, card_id, masked_card, state, gateway_status, code, message, request_id, redirect_url, redirect_method, created_by, created_at, sent_at, answered_at, final_at, follow_until, abandoned_at, send_attempts, poll_count, last_error, flagged, flow, link_expires_at";
 
 pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
     let kind: String = r.get(2)?;
@@ -170,6 +187,8 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
         poll_count: r.get(26)?,
         last_error: r.get(27)?,
         flagged: r.get::<_, i64>(28)? != 0,
+        flow: SaleFlow::parse(&r.get::<_, String>(29)?).ok_or_else(|| bad(29, "flow"))?,
+        link_expires_at: r.get(30)?,
     })
 }
 
@@ -187,6 +206,8 @@ pub struct NewPayment {
     pub masked_card: Option<String>,
     pub created_by: Option<String>,
     pub follow_until: i64,
+    pub flow: SaleFlow,
+    pub link_expires_at: Option<i64>,
 }
 
 /// The last four digits of a masked card, for the "card ending in" search.
@@ -209,8 +230,8 @@ pub fn last4(masked: &str) -> Option<String> {
 
 pub fn insert(conn: &Connection, p: &NewPayment) -> Result<i64> {
     conn.execute(
-        "INSERT INTO payments(payment_id, kind, amount, currency, project_id, customer_id, customer_ip, description, card_id, masked_card, card_last4, state, stage, created_by, created_at, follow_until)
-         VALUES (?1, ?2, ?3, 'UZS', ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'created', 0, ?11, ?12, ?13)",
+        "INSERT INTO payments(payment_id, kind, amount, currency, project_id, customer_id, customer_ip, description, card_id, masked_card, card_last4, state, stage, created_by, created_at, follow_until, flow, link_expires_at)
+         VALUES (?1, ?2, ?3, 'UZS', ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'created', 0, ?11, ?12, ?13, ?14, ?15)",
         params![
             p.payment_id,
             p.kind.as_str(),
@@ -225,6 +246,8 @@ pub fn insert(conn: &Connection, p: &NewPayment) -> Result<i64> {
             p.created_by,
             now_ms(),
             p.follow_until,
+            p.flow.as_str(),
+            p.link_expires_at,
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -254,12 +277,16 @@ pub fn by_row(conn: &Connection, id: i64) -> Result<Payment> {
     .ok_or_else(|| TillError::PaymentNotFound(format!("#{id}")))
 }
 
-/// Every payment that is not final, oldest first.
+/// Every payment that is not final, oldest first, and the Payment Page sales that ended
+/// because their link expired while they are still watched for a late payment.
 pub fn open(conn: &Connection) -> Result<Vec<Payment>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM payments WHERE stage < 4 ORDER BY id"
+        "SELECT {COLUMNS} FROM payments WHERE stage < 4
+         UNION ALL
+         SELECT {COLUMNS} FROM payments WHERE stage = 4 AND gateway_status = ?1 AND follow_until > ?2
+         ORDER BY id"
     ))?;
-    let rows = stmt.query_map([], from_row)?;
+    let rows = stmt.query_map(params![LINK_EXPIRED, now_ms()], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -357,6 +384,24 @@ pub fn set_final(
     )? == 1)
 }
 
+/// The gateway's own final word on a sale the till had ended itself because its link expired
+/// (see [`LINK_EXPIRED`]): the only case where a final payment changes again.
+pub fn set_final_over_expired(
+    conn: &Connection,
+    id: i64,
+    state: State,
+    gateway_status: &str,
+    code: Option<&str>,
+    message: Option<&str>,
+) -> Result<bool> {
+    debug_assert!(state.is_final());
+    Ok(conn.execute(
+        "UPDATE payments SET state = ?2, gateway_status = ?3, code = ?4, message = ?5, final_at = ?6
+         WHERE id = ?1 AND stage = 4 AND gateway_status = ?7",
+        params![id, state.as_str(), gateway_status, code, message, now_ms(), LINK_EXPIRED],
+    )? == 1)
+}
+
 /// The card a successful sale was paid with.
 pub fn set_card(conn: &Connection, id: i64, card_id: i64, masked: &str) -> Result<()> {
     conn.execute(
@@ -384,6 +429,8 @@ mod tests {
             masked_card: None,
             created_by: Some("anna".into()),
             follow_until: now_ms() + 60_000,
+            flow: SaleFlow::Gate,
+            link_expires_at: None,
         }
     }
 

@@ -142,4 +142,10 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1));
 ALTER TABLE payout_approvals ADD COLUMN note TEXT;
 "#,
+    // 3: a sale is made through the Gate or the Payment Page (the till signs the link itself);
+    // a Payment Page link stops working at `link_expires_at` (its `best_before`).
+    r#"
+ALTER TABLE payments ADD COLUMN flow TEXT NOT NULL DEFAULT 'gate' CHECK (flow IN ('gate', 'payment_page'));
+ALTER TABLE payments ADD COLUMN link_expires_at INTEGER;
+"#,
 ];

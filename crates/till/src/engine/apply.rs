@@ -173,6 +173,7 @@ fn apply_in_tx(
                 url: link.url.clone(),
                 method: method.into(),
                 scannable: link.scannable(),
+                flow: p.flow,
             });
         }
     }
@@ -188,7 +189,10 @@ fn apply_in_tx(
                 };
                 let code = r.code().map(str::to_owned);
                 let message = r.message().map(str::to_owned);
-                if p.state.is_final() {
+                // A Payment Page sale the till ended itself (its link expired unopened) takes
+                // the gateway's word when the payment turns up after all.
+                let over_expired = p.link_expired();
+                if p.state.is_final() && !over_expired {
                     if p.state == state {
                         note = Some("duplicate".into());
                     } else {
@@ -203,14 +207,25 @@ fn apply_in_tx(
                         return Ok(events);
                     }
                 } else {
-                    payments::set_final(
-                        conn,
-                        p.id,
-                        state,
-                        Some(&text),
-                        code.as_deref(),
-                        message.as_deref(),
-                    )?;
+                    if over_expired {
+                        payments::set_final_over_expired(
+                            conn,
+                            p.id,
+                            state,
+                            &text,
+                            code.as_deref(),
+                            message.as_deref(),
+                        )?;
+                    } else {
+                        payments::set_final(
+                            conn,
+                            p.id,
+                            state,
+                            Some(&text),
+                            code.as_deref(),
+                            message.as_deref(),
+                        )?;
+                    }
                     audit::append(
                         conn,
                         "gateway",
@@ -229,7 +244,7 @@ fn apply_in_tx(
                         code,
                         message,
                     });
-                    if state == State::Success && p.abandoned_at.is_some() {
+                    if state == State::Success && (p.abandoned_at.is_some() || over_expired) {
                         audit::append(
                             conn,
                             "gateway",
@@ -311,6 +326,8 @@ mod tests {
                 masked_card: None,
                 created_by: None,
                 follow_until: i64::MAX,
+                flow: crate::config::SaleFlow::Gate,
+                link_expires_at: None,
             },
         )
         .unwrap();

@@ -10,6 +10,7 @@ use ecommpay::gate::{AnswerSignature, GateError, StatusRequest};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
 
+use crate::config::SaleFlow;
 use crate::core::Core;
 use crate::db::messages::{SignatureCheck, Source};
 use crate::db::now_ms;
@@ -66,6 +67,13 @@ impl Core {
                     },
                 )?;
             }
+            Err(e) if e.is_not_found() && super::page::is_page_sale(p) => {
+                // Payment Page: the customer has not opened the link yet. Nothing to send;
+                // past the link's expiry the sale ends.
+                if !p.state.is_final() {
+                    self.page_not_opened(p)?;
+                }
+            }
             Err(e) if e.is_not_found() => {
                 // The gateway never got it: the same body, the same payment_id, again.
                 tracing::info!(payment_id = %p.payment_id, "unknown at the gateway (3061): resending the same request");
@@ -101,8 +109,11 @@ impl Core {
         let base = p0.sent_at.unwrap_or(p0.created_at);
         let wait_ms = (base + first.as_millis() as i64 - now_ms()).max(0) as u64;
         let mut due = Instant::now() + Duration::from_millis(wait_ms);
+        let watch = Duration::from_millis(self.config().timing.db_watch_ms);
         loop {
             let p = payments::by_row(&self.db().conn, row)?;
+            // What another process received (a link, the result) shows here too.
+            self.announce_record(&p);
             if p.state.is_final() {
                 return Ok(p);
             }
@@ -118,11 +129,12 @@ impl Core {
                 due = Instant::now() + first;
                 continue;
             }
+            self.check_link_missing(&p);
             let limit =
                 Instant::now() + Duration::from_millis((p.follow_until - now_ms()).max(0) as u64);
             tokio::select! {
-                _ = tokio::time::sleep_until(due.min(limit)) => {
-                    if Instant::now() >= limit { continue; }
+                _ = tokio::time::sleep_until(due.min(limit).min(Instant::now() + watch)) => {
+                    if Instant::now() >= limit || Instant::now() < due { continue; }
                     self.poll_once(&p).await?;
                     n += 1;
                     due = Instant::now() + poll_interval(n, first, backoff, max);
@@ -134,6 +146,41 @@ impl Core {
                     Err(RecvError::Closed) => {}
                 },
             }
+        }
+    }
+}
+
+impl Core {
+    /// Gate flow: says once that the link has not come `gate_link_wait_ms` after the gateway
+    /// accepted the sale (it comes by callback, which is not reaching this till).
+    fn check_link_missing(&self, p: &Payment) {
+        if p.kind != Kind::Sale || p.flow != SaleFlow::Gate || p.redirect_url.is_some() {
+            return;
+        }
+        let Some(accepted) = p.answered_at else {
+            return;
+        };
+        let waited = now_ms() - accepted;
+        if waited >= self.config().timing.gate_link_wait_ms as i64 {
+            self.emit(TillEvent::LinkMissing {
+                payment_id: p.payment_id.clone(),
+                waited_ms: waited as u64,
+            });
+        }
+    }
+
+    /// A Payment Page sale that ended "link expired" is still asked about, slowly, until its
+    /// follow limit: a payment that turns up after all is applied and raised as a late
+    /// success.
+    pub(crate) async fn watch_expired(&self, row: i64) -> Result<Payment> {
+        let every = self.poll_max(Kind::Sale) * 4;
+        loop {
+            let p = payments::by_row(&self.db().conn, row)?;
+            if !p.link_expired() || now_ms() > p.follow_until {
+                return Ok(p);
+            }
+            tokio::time::sleep(every).await;
+            self.poll_once(&p).await?;
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod follow;
+pub mod page;
 pub mod payout;
 pub mod recovery;
 pub mod sale;
@@ -63,6 +64,10 @@ impl Core {
     /// Sends a written payment for the first time, then follows it.
     pub(crate) async fn drive(self: Arc<Self>, row: i64) -> Result<Payment> {
         let p = payments::by_row(&self.db().conn, row)?;
+        if p.link_expired() {
+            // Ended by the till, watched for a late payment (after a restart).
+            return self.watch_expired(row).await;
+        }
         if p.state == State::Created {
             if let Sent::Unsent(e) = self.send(&p).await? {
                 if p.kind == payments::Kind::Sale {
@@ -74,7 +79,12 @@ impl Core {
                 // A payout stays open: the follower retries with the same payment_id.
             }
         }
-        self.follow(row).await
+        let p = self.follow(row).await?;
+        if p.link_expired() {
+            let core = self.clone();
+            tokio::spawn(async move { core.watch_expired(row).await });
+        }
+        Ok(p)
     }
 
     /// Ends a payment that never reached the gateway.

@@ -187,6 +187,8 @@ impl Core {
                     masked_card: Some(card.masked.clone()),
                     created_by: Some(approver.name.clone()),
                     follow_until: now_ms() + cfg.timing.payout_follow_ms as i64,
+                    flow: crate::config::SaleFlow::Gate,
+                    link_expires_at: None,
                 },
             )?;
             if !payouts::approve(&tx, id, approver.id, row)? {

@@ -7,6 +7,7 @@ use chacha20poly1305::aead::OsRng;
 use ecommpay::Tiyin;
 use serde_json::json;
 
+use crate::config::SaleFlow;
 use crate::core::Core;
 use crate::db::payments::{self, Kind, NewPayment};
 use crate::db::{audit, now_ms};
@@ -41,6 +42,15 @@ impl Core {
             "{}-c{:02x}{:02x}{:02x}{:02x}",
             cfg.till_code, r[0], r[1], r[2], r[3]
         );
+        let (flow, _) = cfg.sale_flow();
+        let created = now_ms();
+        // Payment Page: the link works until `best_before`, the end of the QR's countdown; the
+        // gateway may then still be finishing a payment opened at the last moment.
+        let link_expires_at =
+            (flow == SaleFlow::PaymentPage).then(|| created + cfg.timing.sale_payable_ms as i64);
+        let follow_until = created
+            + cfg.timing.sale_follow_ms as i64
+            + link_expires_at.map_or(0, |_| cfg.timing.sale_payable_ms as i64);
         for _ in 0..5 {
             let payment_id = new_payment_id(&cfg.till_code, 'S');
             let db = self.db();
@@ -61,7 +71,9 @@ impl Core {
                     card_id: None,
                     masked_card: None,
                     created_by: actor.map(str::to_owned),
-                    follow_until: now_ms() + cfg.timing.sale_follow_ms as i64,
+                    follow_until,
+                    flow,
+                    link_expires_at,
                 },
             )?;
             audit::append(
@@ -69,7 +81,7 @@ impl Core {
                 actor.unwrap_or("till"),
                 "sale_created",
                 &payment_id,
-                &json!({"amount": amount.get()}),
+                &json!({"amount": amount.get(), "flow": flow.as_str()}),
             )?;
             tx.commit()?;
             drop(db);

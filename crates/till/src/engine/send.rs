@@ -26,6 +26,8 @@ pub(crate) enum Sent {
     Refused,
     /// It could not be sent at all (no connection): nothing reached the gateway.
     Unsent(GateError),
+    /// Payment Page: the till signed the link; nothing was sent (the customer opens it).
+    LinkMade,
 }
 
 enum Call {
@@ -80,6 +82,9 @@ impl Core {
     /// Sends (or resends) the request of payment `p`, records the outcome, and says what to do
     /// next. The payment row exists before this is called.
     pub(crate) async fn send(&self, p: &Payment) -> Result<Sent> {
+        if super::page::is_page_sale(p) {
+            return self.open_page(p);
+        }
         let call = self.build_call(p)?;
         let gate = self.gate()?;
         hooks::hold("before_send").await;
@@ -139,6 +144,7 @@ impl Core {
                                 url: link.url.clone(),
                                 method: method.into(),
                                 scannable: link.scannable(),
+                                flow: p.flow,
                             });
                         }
                     }
