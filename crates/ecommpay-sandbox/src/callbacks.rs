@@ -169,10 +169,11 @@ async fn deliver(sh: Arc<Shared>, job: Job) {
     }
 }
 
-/// Attempts 2.. on the schedule of [`retry_wait`], scaled, within [`MAX_SPAN`] (scaled).
+/// Retries 1, 2, ... on the schedule of [`retry_wait`] (scaled), none later than
+/// [`MAX_SPAN`] (scaled) after the first attempt.
 async fn retry(sh: Arc<Shared>, job: Job, first: Instant) {
-    let mut next = 2;
-    while let Some(wait) = retry_wait(next) {
+    let mut n = 1;
+    while let Some(wait) = retry_wait(n) {
         let cfg = sh.cfg();
         let wait = cfg.scaled(wait);
         if first.elapsed() + wait > cfg.scaled(MAX_SPAN) {
@@ -182,7 +183,7 @@ async fn retry(sh: Arc<Shared>, job: Job, first: Instant) {
         if attempt(&sh, &job).await {
             return;
         }
-        next += 1;
+        n += 1;
     }
     tracing::warn!(payment_id = %job.payment_id, "callback given up after the last retry");
 }

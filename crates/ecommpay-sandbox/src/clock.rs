@@ -33,27 +33,44 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
-/// At most this many delivery attempts per callback (doc section 4).
+/// At most this many delivery attempts per callback, the first one included (doc section 4).
 pub const MAX_ATTEMPTS: u32 = 120;
-/// And no attempt later than this after the first one (doc section 4: "in 11 days").
+/// And no attempt later than this after the first one (doc section 4: "within 11 days").
 pub const MAX_SPAN: Duration = Duration::from_secs(11 * 24 * 60 * 60);
+/// The longest wait, and the interval once the growing waits pass it.
+pub const LONGEST_WAIT: Duration = Duration::from_secs(4 * 60 * 60);
+/// Retries 1 to this one wait [`FIRST_WAIT`] each.
+pub const FIXED_RETRIES: u32 = 6;
+/// The wait before each of the first [`FIXED_RETRIES`] retries.
+pub const FIRST_WAIT: Duration = Duration::from_secs(10);
 
-/// The unscaled wait before attempt `next` (2-based: the first retry is attempt 2), or `None`
-/// when no attempt `next` is made. ECommPay's schedule (doc section 4): 6 retries every 10 s,
-/// then growing intervals up to every 4 h. The exact growing steps are not public; these are
-/// the sandbox's.
-pub fn retry_wait(next: u32) -> Option<Duration> {
-    const GROWING: [u64; 7] = [30, 60, 5 * 60, 15 * 60, 30 * 60, 60 * 60, 2 * 60 * 60];
-    match next {
-        0 | 1 => None,
-        2..=7 => Some(Duration::from_secs(10)),
-        n if n <= MAX_ATTEMPTS => {
-            let i = (n - 8) as usize;
-            Some(Duration::from_secs(
-                GROWING.get(i).copied().unwrap_or(4 * 60 * 60),
-            ))
+/// The unscaled wait before retry `n`, or `None` when there is no retry `n`.
+///
+/// Numbering: the first delivery of a callback is attempt 0 (no wait before it); **retry
+/// `n`** (`n` ≥ 1) is the `n`-th repetition, i.e. the `(n + 1)`-th HTTP request for that
+/// callback, and its wait runs from the end of the request before it. ECommPay's schedule
+/// (doc section 4), read with this numbering:
+///
+/// - retries 1–6 wait 10 s each ("6 times every 10 s");
+/// - retry `n` ≥ 7 waits `70 + 10 · 1.12^(n − 4)` seconds (retry 7: 70 + 10 · 1.12³ ≈ 84.05 s)
+///   as long as that is at most 4 h — the last such retry is 68 (≈ 14 194 s);
+/// - from retry 69 on (where the formula gives ≈ 15 889 s) every wait is 4 h;
+/// - retry 119 is the last: with the first delivery that makes [`MAX_ATTEMPTS`] (120)
+///   requests, about 10.1 days of waits, inside [`MAX_SPAN`] (11 days), which the sender
+///   enforces as well (a slow receiver adds the requests' own time).
+pub fn retry_wait(n: u32) -> Option<Duration> {
+    match n {
+        0 => None,
+        n if n >= MAX_ATTEMPTS => None,
+        n if n <= FIXED_RETRIES => Some(FIRST_WAIT),
+        n => {
+            let secs = 70.0 + 10.0 * 1.12_f64.powi(n as i32 - 4);
+            Some(if secs > LONGEST_WAIT.as_secs_f64() {
+                LONGEST_WAIT
+            } else {
+                Duration::from_secs_f64(secs)
+            })
         }
-        _ => None,
     }
 }
 
@@ -70,19 +87,52 @@ mod tests {
         assert_eq!(gateway_date(leap), "2000-02-29T00:00:00+0000");
     }
 
+    fn secs(n: u32) -> f64 {
+        retry_wait(n).unwrap().as_secs_f64()
+    }
+
     #[test]
-    fn schedule_is_six_times_ten_seconds_then_growing_to_four_hours() {
-        assert_eq!(retry_wait(1), None);
-        for n in 2..=7 {
-            assert_eq!(retry_wait(n), Some(Duration::from_secs(10)));
+    fn six_retries_every_ten_seconds() {
+        assert_eq!(retry_wait(0), None, "the first delivery waits for nothing");
+        for n in 1..=6 {
+            assert_eq!(retry_wait(n), Some(Duration::from_secs(10)), "retry {n}");
         }
-        let mut last = Duration::from_secs(10);
-        for n in 8..=MAX_ATTEMPTS {
-            let w = retry_wait(n).unwrap();
-            assert!(w >= last && w <= Duration::from_secs(4 * 3600));
-            last = w;
+    }
+
+    #[test]
+    fn then_seventy_plus_ten_times_1_12_to_the_n_minus_4() {
+        // The 7th wait: 70 + 10 · 1.12³ = 84.04928 s.
+        assert!((secs(7) - 84.049_28).abs() < 1e-6, "{}", secs(7));
+        assert!((secs(8) - (70.0 + 10.0 * 1.12_f64.powi(4))).abs() < 1e-6);
+        assert!((secs(8) - 85.735_193_6).abs() < 1e-6, "{}", secs(8));
+        for n in 7..=68 {
+            let expected = 70.0 + 10.0 * 1.12_f64.powi(n as i32 - 4);
+            assert!((secs(n) - expected).abs() < 1e-6, "retry {n}");
+            assert!(secs(n) < secs(n + 1), "growing at {n}");
         }
-        assert_eq!(last, Duration::from_secs(4 * 3600));
-        assert_eq!(retry_wait(MAX_ATTEMPTS + 1), None);
+        // The last growing wait is retry 68 (≈ 14 194 s ≤ 4 h); retry 69's formula gives
+        // ≈ 15 889 s > 4 h, so from there on it is 4 h.
+        assert!((secs(68) - 14_193.86).abs() < 0.01, "{}", secs(68));
+        assert!(70.0 + 10.0 * 1.12_f64.powi(65) > 4.0 * 3600.0);
+        for n in 69..MAX_ATTEMPTS {
+            assert_eq!(retry_wait(n), Some(LONGEST_WAIT), "retry {n}");
+        }
+    }
+
+    #[test]
+    fn at_most_120_attempts_within_11_days() {
+        assert!(retry_wait(119).is_some(), "attempt 120 is retry 119");
+        assert_eq!(retry_wait(120), None, "no 121st attempt");
+        assert_eq!(retry_wait(u32::MAX), None);
+        let retries = (1..).map_while(retry_wait).count();
+        assert_eq!(retries + 1, MAX_ATTEMPTS as usize);
+        let total: f64 = (1..MAX_ATTEMPTS).map(secs).sum();
+        // 60 s + the growing waits (≈ 136 046 s) + 51 × 4 h ≈ 10.075 days.
+        assert!(total < MAX_SPAN.as_secs_f64(), "{total}");
+        assert!(
+            (total / 86_400.0 - 10.075).abs() < 0.001,
+            "{} days",
+            total / 86_400.0
+        );
     }
 }
