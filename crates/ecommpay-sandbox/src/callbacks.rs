@@ -64,7 +64,7 @@ pub(crate) fn emit(sh: &Arc<Shared>, payment_id: &str) {
             payment_id: payment_id.to_owned(),
             log_index: p.callbacks.len() - 1,
             url,
-            body: sh.sign_at(p.body(&cfg, &public, true), cfg.signature_placement),
+            body: sh.sign_at(p.callback_body(&cfg, &public), cfg.signature_placement),
             delay: cfg.scaled(p.callback_delay),
         }
     };

@@ -72,6 +72,9 @@ pub enum RedirectKey {
     /// `redirectData`
     #[serde(rename = "redirectData")]
     Camel,
+    /// `return_url` (one callback format maps the same object to this key).
+    #[serde(rename = "return_url")]
+    ReturnUrl,
 }
 
 impl RedirectKey {
@@ -80,6 +83,65 @@ impl RedirectKey {
         match self {
             RedirectKey::Snake => "redirect_data",
             RedirectKey::Camel => "redirectData",
+            RedirectKey::ReturnUrl => "return_url",
+        }
+    }
+
+    /// The key named by `s` (the JSON key itself), for the binary's `--redirect-key`.
+    pub fn parse(s: &str) -> Option<RedirectKey> {
+        [
+            RedirectKey::Snake,
+            RedirectKey::Camel,
+            RedirectKey::ReturnUrl,
+        ]
+        .into_iter()
+        .find(|k| k.key() == s)
+    }
+}
+
+/// The shape of a `/v2/payment/status` answer for a known payment (protocol doc section 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusShape {
+    /// As ECommPay's own plugins parse it: `operations`, an array of operations (latest
+    /// last), plus `errors` (empty).
+    #[default]
+    Operations,
+    /// The callback's shape: one `operation` object, no `errors`.
+    Operation,
+}
+
+impl StatusShape {
+    /// The shape named by `s` (`operations` / `operation`).
+    pub fn parse(s: &str) -> Option<StatusShape> {
+        match s {
+            "operations" => Some(StatusShape::Operations),
+            "operation" => Some(StatusShape::Operation),
+            _ => None,
+        }
+    }
+}
+
+/// Where `/v2/payment/status` puts the 3061 of an unknown payment (protocol doc section 2:
+/// both placements are seen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum NotFoundStyle {
+    /// HTTP 404 `{"status":"error","code":"3061","message":...}`, like every rejection.
+    #[default]
+    HttpError,
+    /// HTTP 200 `{"payment":{"status":"error"},"errors":[{"code":3061,"message":"Transaction
+    /// not found"}]}`, the code a JSON integer, unsigned (auxiliary information only).
+    PaymentError,
+}
+
+impl NotFoundStyle {
+    /// The style named by `s` (`http_error` / `payment_error`).
+    pub fn parse(s: &str) -> Option<NotFoundStyle> {
+        match s {
+            "http_error" => Some(NotFoundStyle::HttpError),
+            "payment_error" => Some(NotFoundStyle::PaymentError),
+            _ => None,
         }
     }
 }
@@ -105,10 +167,19 @@ pub struct SandboxConfig {
     pub time_factor: f64,
     /// Where callbacks and status answers carry the signature.
     pub signature_placement: SignaturePlacement,
-    /// `redirect_data` or `redirectData`.
+    /// `redirect_data`, `redirectData` or `return_url`.
     pub redirect_key: RedirectKey,
     /// `GET` (the bot link) or `POST` (the same URL with a form body).
     pub redirect_method: RedirectMethod,
+    /// The empty `body` of a `GET` redirect as `[]` instead of `{}` (a `POST` body has
+    /// fields, so it stays an object).
+    pub redirect_body_array: bool,
+    /// Adds `"encrypted": []` inside the redirect object, as the PHP SDK's test data has.
+    pub redirect_encrypted: bool,
+    /// The shape of `/v2/payment/status` answers.
+    pub status_shape: StatusShape,
+    /// Where `/v2/payment/status` puts the 3061 of an unknown payment.
+    pub not_found_style: NotFoundStyle,
     /// Whether `/v2/payment/status` also carries the redirect data while a sale is
     /// `awaiting redirect result` (doc section 3 leaves it open, so the app is tested both ways).
     pub status_redirect_data: bool,
@@ -141,6 +212,10 @@ impl Default for SandboxConfig {
             signature_placement: SignaturePlacement::default(),
             redirect_key: RedirectKey::default(),
             redirect_method: RedirectMethod::default(),
+            redirect_body_array: false,
+            redirect_encrypted: false,
+            status_shape: StatusShape::default(),
+            not_found_style: NotFoundStyle::default(),
             status_redirect_data: false,
             callback_url: None,
             merchant_balance: defaults::MERCHANT_BALANCE,
@@ -179,6 +254,10 @@ pub struct ConfigPatch {
     pub signature_placement: Option<SignaturePlacement>,
     pub redirect_key: Option<RedirectKey>,
     pub redirect_method: Option<RedirectMethod>,
+    pub redirect_body_array: Option<bool>,
+    pub redirect_encrypted: Option<bool>,
+    pub status_shape: Option<StatusShape>,
+    pub not_found_style: Option<NotFoundStyle>,
     /// `""` clears the override.
     pub callback_url: Option<String>,
     pub payout_delay_ms: Option<u64>,
@@ -205,6 +284,18 @@ impl ConfigPatch {
         }
         if let Some(v) = self.redirect_method {
             cfg.redirect_method = v;
+        }
+        if let Some(v) = self.redirect_body_array {
+            cfg.redirect_body_array = v;
+        }
+        if let Some(v) = self.redirect_encrypted {
+            cfg.redirect_encrypted = v;
+        }
+        if let Some(v) = self.status_shape {
+            cfg.status_shape = v;
+        }
+        if let Some(v) = self.not_found_style {
+            cfg.not_found_style = v;
         }
         if let Some(v) = &self.callback_url {
             cfg.callback_url = (!v.is_empty()).then(|| v.clone());
@@ -241,5 +332,36 @@ mod tests {
         assert_eq!(scale(d, 0.0), Duration::ZERO);
         assert_eq!(scale(d, -1.0), d);
         assert_eq!(scale(d, f64::NAN), d);
+    }
+
+    #[test]
+    fn switch_names_round_trip() {
+        for k in [
+            RedirectKey::Snake,
+            RedirectKey::Camel,
+            RedirectKey::ReturnUrl,
+        ] {
+            assert_eq!(RedirectKey::parse(k.key()), Some(k));
+            assert_eq!(serde_json::to_value(k).unwrap(), k.key());
+        }
+        let patch: ConfigPatch = serde_json::from_value(serde_json::json!({
+            "status_shape": "operation",
+            "not_found_style": "payment_error",
+            "redirect_key": "return_url",
+            "redirect_body_array": true,
+            "redirect_encrypted": true,
+        }))
+        .unwrap();
+        let mut cfg = SandboxConfig::default();
+        assert_eq!(cfg.status_shape, StatusShape::Operations);
+        assert_eq!(cfg.not_found_style, NotFoundStyle::HttpError);
+        patch.apply(&mut cfg);
+        assert_eq!(cfg.status_shape, StatusShape::parse("operation").unwrap());
+        assert_eq!(
+            cfg.not_found_style,
+            NotFoundStyle::parse("payment_error").unwrap()
+        );
+        assert_eq!(cfg.redirect_key, RedirectKey::ReturnUrl);
+        assert!(cfg.redirect_body_array && cfg.redirect_encrypted);
     }
 }

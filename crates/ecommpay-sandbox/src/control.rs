@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::cards::{CardOutcome, TEST_CARDS};
-use crate::config::ConfigPatch;
+use crate::config::{
+    ConfigPatch, NotFoundStyle, RedirectKey, RedirectMethod, SignaturePlacement, StatusShape,
+};
 use crate::faults::{CallbackFaultSpec, GateFaultSpec};
 use crate::payment::PaymentRecord;
 use crate::state::{lock, FaultQueues, Ledger, Shared};
@@ -46,6 +48,13 @@ pub struct StateSummary {
     pub status_redirect_data: bool,
     pub time_factor: f64,
     pub payout_delay_ms: u64,
+    pub status_shape: StatusShape,
+    pub not_found_style: NotFoundStyle,
+    pub signature_placement: SignaturePlacement,
+    pub redirect_key: RedirectKey,
+    pub redirect_method: RedirectMethod,
+    pub redirect_body_array: bool,
+    pub redirect_encrypted: bool,
 }
 
 impl Control {
@@ -137,6 +146,13 @@ impl Control {
             status_redirect_data: cfg.status_redirect_data,
             time_factor: cfg.time_factor,
             payout_delay_ms: cfg.payout_delay.as_millis() as u64,
+            status_shape: cfg.status_shape,
+            not_found_style: cfg.not_found_style,
+            signature_placement: cfg.signature_placement,
+            redirect_key: cfg.redirect_key,
+            redirect_method: cfg.redirect_method,
+            redirect_body_array: cfg.redirect_body_array,
+            redirect_encrypted: cfg.redirect_encrypted,
         }
     }
 }

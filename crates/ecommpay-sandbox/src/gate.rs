@@ -14,7 +14,7 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use crate::codes;
-use crate::config::SignaturePlacement;
+use crate::config::{NotFoundStyle, SignaturePlacement};
 use crate::faults;
 use crate::lifecycle::{self, NewPayment};
 use crate::payment::Kind;
@@ -134,10 +134,12 @@ fn validate_new(body: &Value, kind: Kind) -> Result<(NewPayment, Option<String>)
 }
 
 async fn status(State(sh): State<Arc<Shared>>, bytes: Bytes) -> Response {
-    answer(status_inner(&sh, &bytes))
+    status_inner(&sh, &bytes).unwrap_or_else(IntoResponse::into_response)
 }
 
-fn status_inner(sh: &Arc<Shared>, bytes: &[u8]) -> Result<Value, GateError> {
+/// The payment now, in the configured [`StatusShape`](crate::StatusShape), signed at the top;
+/// an unknown payment is 3061, placed as [`NotFoundStyle`] says.
+fn status_inner(sh: &Arc<Shared>, bytes: &[u8]) -> Result<Response, GateError> {
     let cfg = sh.cfg();
     let body = parse_body(bytes)?;
     check_signature(&body, SigAt::General, &cfg.secret)?;
@@ -148,12 +150,21 @@ fn status_inner(sh: &Arc<Shared>, bytes: &[u8]) -> Result<Value, GateError> {
     let public = sh.public_base();
     let answer = {
         let ledger = lock(&sh.ledger);
-        let p = payment_id
+        payment_id
             .and_then(|id| ledger.payments.get(&id))
-            .ok_or_else(|| GateError::new(codes::NOT_FOUND))?;
-        p.body(&cfg, &public, cfg.status_redirect_data)
+            .map(|p| p.status_body(&cfg, &public))
     };
-    Ok(sh.sign_at(answer, SignaturePlacement::Top))
+    match (answer, cfg.not_found_style) {
+        (Some(a), _) => Ok(json_response(
+            StatusCode::OK,
+            &sh.sign_at(a, SignaturePlacement::Top),
+        )),
+        (None, NotFoundStyle::HttpError) => Err(GateError::new(codes::NOT_FOUND)),
+        (None, NotFoundStyle::PaymentError) => Ok(json_response(
+            StatusCode::OK,
+            &crate::body::not_found_payment_error(),
+        )),
+    }
 }
 
 async fn status_request(State(sh): State<Arc<Shared>>, bytes: Bytes) -> Response {

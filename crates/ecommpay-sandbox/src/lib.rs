@@ -102,6 +102,7 @@
 //! when applied, 409 when the sale no longer waits (nothing changes), 404 unknown token, 400
 //! unknown card.
 
+mod body;
 pub mod bot;
 mod callbacks;
 pub mod cards;
@@ -125,7 +126,8 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 pub use config::{
-    defaults, ConfigPatch, RedirectKey, RedirectMethod, SandboxConfig, SignaturePlacement,
+    defaults, ConfigPatch, NotFoundStyle, RedirectKey, RedirectMethod, SandboxConfig,
+    SignaturePlacement, StatusShape,
 };
 pub use control::{CardInfo, Control, StateSummary};
 pub use faults::{CallbackFault, CallbackFaultSpec, GateFaultMode, GateFaultSpec, When};

@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use ecommpay::Secret;
-use ecommpay_sandbox::{RedirectKey, Sandbox, SandboxConfig, SignaturePlacement};
+use ecommpay_sandbox::{
+    NotFoundStyle, RedirectKey, Sandbox, SandboxConfig, SignaturePlacement, StatusShape,
+};
 
 const USAGE: &str = "\
 usage: ecommpay-sandbox --listen ADDR:PORT --project-id N [options]
@@ -28,7 +30,13 @@ options:
   --payout-max TIYIN           largest payout (above: decline 904)                [1000000000]
   --signature-in-general       sign callbacks in general.signature (default: top level)
   --redirect-camel             use redirectData instead of redirect_data
+  --redirect-key KEY           redirect_data | redirectData | return_url          [redirect_data]
+  --redirect-body-array        the empty body of a GET redirect is [] instead of {}
+  --redirect-encrypted         add \"encrypted\": [] inside the redirect data
   --status-redirect-data       /v2/payment/status carries redirect data while waiting
+  --status-shape SHAPE         status answers: operations (array) | operation     [operations]
+  --not-found-style STYLE      unknown payment in status: http_error (HTTP 404) |
+                               payment_error (HTTP 200, errors[].code 3061)       [http_error]
   -h, --help                   this text";
 
 fn main() -> ExitCode {
@@ -143,7 +151,26 @@ fn parse(args: &[String]) -> Result<(SandboxConfig, SocketAddr), String> {
             "--payout-max" => cfg.payout_max = number(flag, &value(flag)?)?,
             "--signature-in-general" => cfg.signature_placement = SignaturePlacement::General,
             "--redirect-camel" => cfg.redirect_key = RedirectKey::Camel,
+            "--redirect-key" => {
+                let v = value(flag)?;
+                cfg.redirect_key = RedirectKey::parse(&v).ok_or_else(|| {
+                    format!("--redirect-key: redirect_data, redirectData or return_url: {v}")
+                })?;
+            }
+            "--redirect-body-array" => cfg.redirect_body_array = true,
+            "--redirect-encrypted" => cfg.redirect_encrypted = true,
             "--status-redirect-data" => cfg.status_redirect_data = true,
+            "--status-shape" => {
+                let v = value(flag)?;
+                cfg.status_shape = StatusShape::parse(&v)
+                    .ok_or_else(|| format!("--status-shape: operations or operation: {v}"))?;
+            }
+            "--not-found-style" => {
+                let v = value(flag)?;
+                cfg.not_found_style = NotFoundStyle::parse(&v).ok_or_else(|| {
+                    format!("--not-found-style: http_error or payment_error: {v}")
+                })?;
+            }
             other => return Err(format!("unknown argument: {other}")),
         }
     }

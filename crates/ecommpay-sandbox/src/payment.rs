@@ -1,12 +1,9 @@
-//! One payment as the sandbox keeps it, its public record, and its callback-shaped body.
+//! One payment as the sandbox keeps it and its public record; the bodies that describe it
+//! are built in `body.rs`.
 
 use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
-
-use crate::clock::gateway_date;
-use crate::config::{RedirectMethod, SandboxConfig};
 
 /// The provider id in `operation.provider.id` and in card identifiers (the seed's 1743).
 pub const PROVIDER_ID: u64 = 1743;
@@ -31,14 +28,14 @@ pub enum Kind {
 
 impl Kind {
     /// `payment.type` in bodies.
-    fn payment_type(self) -> &'static str {
+    pub(crate) fn payment_type(self) -> &'static str {
         match self {
             Kind::Sale => "purchase",
             Kind::Payout => "payout",
         }
     }
     /// `operation.type` in bodies.
-    fn operation_type(self) -> &'static str {
+    pub(crate) fn operation_type(self) -> &'static str {
         match self {
             Kind::Sale => "sale",
             Kind::Payout => "payout",
@@ -94,6 +91,8 @@ pub struct PaymentRecord {
     pub payment_id: String,
     #[serde(rename = "type")]
     pub kind: Kind,
+    /// `gate` or `payment_page`: how the payment was made.
+    #[serde(default)]
     pub status: String,
     pub amount: u64,
     pub currency: String,
@@ -140,77 +139,5 @@ impl Payment {
             callbacks_delivered: self.callbacks.iter().filter(|c| c.delivered).count() as u32,
             callbacks: self.callbacks.clone(),
         }
-    }
-
-    /// The redirect data of a waiting sale (doc section 3; `body` is `{}` as in the seed for
-    /// `GET`; a `POST` carries the form fields the page needs).
-    pub fn redirect_data(&self, public_base: &str, method: RedirectMethod) -> Option<Value> {
-        if self.status != status::AWAITING_REDIRECT {
-            return None;
-        }
-        self.bot_url(public_base).map(|url| match method {
-            RedirectMethod::Get => json!({"method": "GET", "url": url, "body": {}}),
-            RedirectMethod::Post => {
-                json!({"method": "POST", "url": url, "body": {"payment_id": self.id}})
-            }
-        })
-    }
-
-    /// The callback-shaped body (unsigned) describing the payment now. The same shape answers
-    /// `/v2/payment/status`. No member is ever `null`: the official JS SDK's callback class
-    /// crashes on nulls, and the seed never shows one.
-    pub fn body(&self, cfg: &SandboxConfig, public_base: &str, with_redirect: bool) -> Value {
-        let sum = json!({"amount": self.amount, "currency": self.currency});
-        let mut body = Map::new();
-        body.insert("project_id".into(), json!(cfg.project_id));
-        body.insert(
-            "payment".into(),
-            json!({
-                "id": self.id,
-                "type": self.kind.payment_type(),
-                "status": self.status,
-                "date": gateway_date(self.updated),
-                "method": METHOD,
-                "sum": sum,
-                "description": self.description,
-            }),
-        );
-        body.insert("customer".into(), json!({"id": self.customer_id}));
-        if let Some(number) = &self.account_number {
-            body.insert("account".into(), json!({"number": number}));
-        }
-        if let Some(masked) = &self.masked_card {
-            body.insert(
-                "provider_extra_fields".into(),
-                json!({"masked_card": masked}),
-            );
-        }
-        body.insert(
-            "operation".into(),
-            json!({
-                "id": self.operation_id,
-                "type": self.kind.operation_type(),
-                "status": self.status,
-                "date": gateway_date(self.updated),
-                "created_date": gateway_date(self.created),
-                "request_id": self.request_id,
-                "sum_initial": sum,
-                "sum_converted": sum,
-                "code": self.code.to_string(),
-                "message": crate::codes::message(self.code),
-                "provider": {
-                    "id": PROVIDER_ID,
-                    "payment_id": self.provider_payment_id,
-                    "auth_code": "",
-                    "date": gateway_date(self.created),
-                },
-            }),
-        );
-        if with_redirect {
-            if let Some(rd) = self.redirect_data(public_base, cfg.redirect_method) {
-                body.insert(cfg.redirect_key.key().into(), rd);
-            }
-        }
-        Value::Object(body)
     }
 }

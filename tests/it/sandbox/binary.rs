@@ -126,3 +126,54 @@ fn refuses_to_start_without_a_secret_or_arguments() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--listen"));
 }
+
+#[test]
+fn switch_flags_show_in_the_state() {
+    let mut child = Command::new(bin("ecommpay-sandbox"))
+        .args(["--listen", "127.0.0.1:0", "--project-id", "5"])
+        .args([
+            "--status-shape",
+            "operation",
+            "--not-found-style",
+            "payment_error",
+        ])
+        .args(["--redirect-key", "return_url", "--redirect-body-array"])
+        .arg("--redirect-encrypted")
+        .env("ECOMMPAY_SECRET", "binary-secret")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn ecommpay-sandbox");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let base = first.trim_end().to_owned();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let state: Value = rt.block_on(async {
+        let state = reqwest::get(format!("{base}/_sandbox/state")).await;
+        state.unwrap().json().await.unwrap()
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(state["status_shape"], "operation", "{state}");
+    assert_eq!(state["not_found_style"], "payment_error");
+    assert_eq!(state["redirect_key"], "return_url");
+    assert_eq!(state["redirect_body_array"], true);
+    assert_eq!(state["redirect_encrypted"], true);
+
+    for bad in [
+        ["--status-shape", "array"],
+        ["--not-found-style", "404"],
+        ["--redirect-key", "redirect"],
+    ] {
+        let out = Command::new(bin("ecommpay-sandbox"))
+            .args(["--listen", "127.0.0.1:0", "--project-id", "5"])
+            .args(bad)
+            .env("ECOMMPAY_SECRET", "s")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(bad[0]));
+    }
+}

@@ -226,3 +226,53 @@ async fn bad_signature_callback_does_not_verify_and_is_retried_on_403() {
     assert!(got.iter().all(|c| verify(c, &secret()).is_err()));
     h.sb.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redirect_layout_variants_appear_in_callbacks_and_status() {
+    let h = Harness::start().await;
+    let state = h
+        .control(
+            "/_sandbox/config",
+            json!({"redirect_key": "return_url", "redirect_body_array": true,
+                   "redirect_encrypted": true, "status_redirect_data": true}),
+        )
+        .await;
+    assert_eq!(state["redirect_key"], "return_url");
+    assert_eq!(state["redirect_body_array"], true);
+    assert_eq!(state["redirect_encrypted"], true);
+    h.sale("cb-rd-1", "c1", 100).await;
+    let c = h.rx.wait("cb-rd-1", "awaiting redirect result").await;
+    assert!(c.get("redirect_data").is_none() && c.get("redirectData").is_none());
+    let rd = &c["return_url"];
+    assert_eq!(rd["method"], "GET", "{c}");
+    assert!(rd["url"].as_str().unwrap().contains("/bot/"), "{c}");
+    assert_eq!(rd["body"], json!([]), "{c}");
+    assert_eq!(rd["encrypted"], json!([]), "{c}");
+    verify(&c, &secret()).expect("empty arrays sign as nothing");
+    let st = h.status("cb-rd-1").await;
+    assert_eq!(st.json["return_url"], *rd, "{}", st.text);
+
+    // camelCase with body [] and encrypted [], as the PHP SDK's test data has.
+    h.sb.control().configure(&ecommpay_sandbox::ConfigPatch {
+        redirect_key: Some(RedirectKey::Camel),
+        ..Default::default()
+    });
+    h.sale("cb-rd-2", "c1", 100).await;
+    let c = h.rx.wait("cb-rd-2", "awaiting redirect result").await;
+    assert_eq!(c["redirectData"]["body"], json!([]), "{c}");
+    assert_eq!(c["redirectData"]["encrypted"], json!([]), "{c}");
+
+    // Back to the seed's layout: nothing extra.
+    h.control(
+        "/_sandbox/config",
+        json!({"redirect_key": "redirect_data", "redirect_body_array": false,
+               "redirect_encrypted": false}),
+    )
+    .await;
+    h.sale("cb-rd-3", "c1", 100).await;
+    let c = h.rx.wait("cb-rd-3", "awaiting redirect result").await;
+    assert_eq!(c["redirect_data"]["body"], json!({}), "{c}");
+    assert!(c["redirect_data"].get("encrypted").is_none(), "{c}");
+    assert_all_signed(&h.rx.got.lock().unwrap());
+    h.sb.shutdown().await;
+}

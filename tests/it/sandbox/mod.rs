@@ -10,6 +10,7 @@ mod js;
 mod payout;
 mod rejections;
 mod sale;
+mod status;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
