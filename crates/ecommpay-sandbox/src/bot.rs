@@ -41,7 +41,7 @@ pub fn format_som(tiyin: u64) -> String {
     out
 }
 
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -60,12 +60,23 @@ button{width:100%;font-size:18px;padding:14px;border:0;border-radius:10px;margin
 .ok{color:#080}.bad{color:#a00}.small{color:#777;font-size:13px;margin-top:16px}";
 
 fn layout(title: &str, inner: &str) -> String {
+    html_page(
+        "uz",
+        title,
+        inner,
+        "ECommPay sandbox — test bot, no real money",
+    )
+}
+
+/// A self-contained page for a phone (no external resources), shared with the Payment Page.
+pub(crate) fn html_page(lang: &str, title: &str, inner: &str, footer: &str) -> String {
     format!(
-        "<!doctype html><html lang=\"uz\"><head><meta charset=\"utf-8\">\
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
 <title>{}</title><style>{STYLE}</style></head><body><div class=\"card\">{inner}\
-<p class=\"small\">ECommPay sandbox — test bot, no real money</p></div></body></html>",
-        escape(title)
+<p class=\"small\">{}</p></div></body></html>",
+        escape(title),
+        escape(footer)
     )
 }
 

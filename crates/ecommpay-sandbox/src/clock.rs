@@ -33,6 +33,91 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
+/// Parses an ISO 8601 date-time with an offset, as PHP's `DateTime::format('c')` writes it
+/// (`2026-12-01T22:34:17+05:00`), also with `Z`, an offset without the colon (`+0500`) or
+/// fractional seconds (`22:34:17.250+05:00`, the fraction ignored). A date without an offset
+/// is refused: it names no instant. Done by hand, like [`gateway_date`].
+pub fn parse_iso8601(s: &str) -> Option<SystemTime> {
+    let b = s.as_bytes();
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let part = b.get(from..from + len)?;
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| std::str::from_utf8(part).ok()?.parse().ok())?
+    };
+    let sep = |at: usize, c: u8| b.get(at) == Some(&c);
+    if !(sep(4, b'-') && sep(7, b'-') && sep(10, b'T') && sep(13, b':') && sep(16, b':')) {
+        return None;
+    }
+    let (y, mo, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    let (h, mi, sec) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    let mut i = 19;
+    if sep(i, b'.') {
+        i += 1;
+        let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 {
+            return None;
+        }
+        i += digits;
+    }
+    let offset = match b.get(i)? {
+        b'Z' if b.len() == i + 1 => 0,
+        sign @ (b'+' | b'-') => {
+            let oh = num(i + 1, 2)?;
+            let rest = if sep(i + 3, b':') { i + 4 } else { i + 3 };
+            let om = num(rest, 2)?;
+            if b.len() != rest + 2 || oh > 23 || om > 59 {
+                return None;
+            }
+            let o = oh * 3600 + om * 60;
+            if *sign == b'-' {
+                -o
+            } else {
+                o
+            }
+        }
+        _ => return None,
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&mo) || d < 1 || d > month_days[(mo - 1) as usize] {
+        return None;
+    }
+    if h > 23 || mi > 59 || sec > 59 {
+        return None;
+    }
+    let unix = days_from_civil(y, mo as u32, d as u32) * 86_400 + h * 3600 + mi * 60 + sec - offset;
+    if unix >= 0 {
+        UNIX_EPOCH.checked_add(Duration::from_secs(unix as u64))
+    } else {
+        UNIX_EPOCH.checked_sub(Duration::from_secs(unix.unsigned_abs()))
+    }
+}
+
+/// A proleptic Gregorian date to days since 1970-01-01 (the inverse of [`civil_from_days`]).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// At most this many delivery attempts per callback, the first one included (doc section 4).
 pub const MAX_ATTEMPTS: u32 = 120;
 /// And no attempt later than this after the first one (doc section 4: "within 11 days").
@@ -85,6 +170,57 @@ mod tests {
         assert_eq!(gateway_date(UNIX_EPOCH), "1970-01-01T00:00:00+0000");
         let leap = UNIX_EPOCH + Duration::from_secs(951_782_400); // 2000-02-29
         assert_eq!(gateway_date(leap), "2000-02-29T00:00:00+0000");
+    }
+
+    #[test]
+    fn iso8601_as_php_writes_it() {
+        let at = |secs: u64| Some(UNIX_EPOCH + Duration::from_secs(secs));
+        // 2019-10-08T14:13:50Z = 1 570 544 030.
+        assert_eq!(
+            parse_iso8601("2019-10-08T14:13:50+00:00"),
+            at(1_570_544_030)
+        );
+        assert_eq!(parse_iso8601("2019-10-08T14:13:50Z"), at(1_570_544_030));
+        assert_eq!(
+            parse_iso8601("2019-10-08T19:13:50+05:00"),
+            at(1_570_544_030)
+        );
+        assert_eq!(parse_iso8601("2019-10-08T19:13:50+0500"), at(1_570_544_030));
+        assert_eq!(
+            parse_iso8601("2019-10-08T10:13:50-04:00"),
+            at(1_570_544_030)
+        );
+        assert_eq!(parse_iso8601("2019-10-08T14:13:50.999Z"), at(1_570_544_030));
+        assert_eq!(parse_iso8601("2000-02-29T00:00:00+00:00"), at(951_782_400));
+        assert_eq!(parse_iso8601("1970-01-01T05:00:00+05:00"), at(0));
+        assert_eq!(
+            parse_iso8601("1969-12-31T23:59:59Z"),
+            UNIX_EPOCH.checked_sub(Duration::from_secs(1))
+        );
+        for bad in [
+            "",
+            "tomorrow",
+            "2019-10-08",
+            "2019-10-08T14:13:50",
+            "2019-10-08 14:13:50+00:00",
+            "2019-10-08T14:13:50+00:00x",
+            "2019-13-08T14:13:50Z",
+            "2019-02-29T14:13:50Z",
+            "2019-10-08T24:00:00Z",
+            "2019-10-08T14:60:00Z",
+            "2019-10-08T14:13:50+24:00",
+            "2019-10-08T14:13:50.Z",
+            "+019-10-08T14:13:50Z",
+            "2019-10-08T14:13:5Z",
+        ] {
+            assert_eq!(parse_iso8601(bad), None, "{bad:?}");
+        }
+        // Round trip with the gateway's own format over many days.
+        for days in (0..30_000u64).step_by(97) {
+            let t = UNIX_EPOCH + Duration::from_secs(days * 86_400 + 45_296);
+            let text = gateway_date(t); // ...T12:34:56+0000
+            assert_eq!(parse_iso8601(&text), Some(t), "{text}");
+        }
     }
 
     fn secs(n: u32) -> f64 {

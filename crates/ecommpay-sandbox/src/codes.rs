@@ -14,6 +14,8 @@ pub const SUCCESS: u32 = 0;
 pub const FIELD: u32 = 2004;
 /// The project is unknown.
 pub const UNKNOWN_PROJECT: u32 = 2442;
+/// The payment method is unknown (the Payment Page's `force_payment_method`).
+pub const UNKNOWN_METHOD: u32 = 2541;
 /// `payment_id` already used in this project (sales and payouts share one space).
 pub const PAYMENT_ID_EXISTS: u32 = 3041;
 /// No such payment (status) or request (status/request).
@@ -43,6 +45,7 @@ pub fn message(code: u32) -> &'static str {
         SUCCESS => "Success",
         FIELD => "Required field is missing or invalid",
         UNKNOWN_PROJECT => "Project not found",
+        UNKNOWN_METHOD => "Unknown payment method",
         PAYMENT_ID_EXISTS => "Payment ID already exists",
         NOT_FOUND => "Transaction not found",
         CARD_NOT_FOUND => "Card token not found",

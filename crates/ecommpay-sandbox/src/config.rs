@@ -36,6 +36,10 @@ pub mod defaults {
     /// How long a callback held back by the `reorder` fault waits for a later callback to
     /// overtake it before it is sent anyway (so that a reorder never turns into a drop).
     pub const REORDER_HOLD_MAX: Duration = Duration::from_secs(5);
+    /// The method code the Payment Page knows for `force_payment_method` (protocol doc
+    /// section 6: the seed's "force_payment_methodcard-partner" read as the code `card-partner`;
+    /// the real code is [open], hence the switch).
+    pub const PAYMENT_PAGE_METHOD: &str = "card-partner";
 }
 
 /// Where callbacks and signed answers carry their signature (doc section 4: configurable per
@@ -180,6 +184,9 @@ pub struct SandboxConfig {
     pub status_shape: StatusShape,
     /// Where `/v2/payment/status` puts the 3061 of an unknown payment.
     pub not_found_style: NotFoundStyle,
+    /// The one method code the Payment Page knows: a `force_payment_method` naming another
+    /// one is refused 2541.
+    pub payment_page_method: String,
     /// Whether `/v2/payment/status` also carries the redirect data while a sale is
     /// `awaiting redirect result` (doc section 3 leaves it open, so the app is tested both ways).
     pub status_redirect_data: bool,
@@ -216,6 +223,7 @@ impl Default for SandboxConfig {
             redirect_encrypted: false,
             status_shape: StatusShape::default(),
             not_found_style: NotFoundStyle::default(),
+            payment_page_method: defaults::PAYMENT_PAGE_METHOD.to_owned(),
             status_redirect_data: false,
             callback_url: None,
             merchant_balance: defaults::MERCHANT_BALANCE,
@@ -258,6 +266,7 @@ pub struct ConfigPatch {
     pub redirect_encrypted: Option<bool>,
     pub status_shape: Option<StatusShape>,
     pub not_found_style: Option<NotFoundStyle>,
+    pub payment_page_method: Option<String>,
     /// `""` clears the override.
     pub callback_url: Option<String>,
     pub payout_delay_ms: Option<u64>,
@@ -296,6 +305,9 @@ impl ConfigPatch {
         }
         if let Some(v) = self.not_found_style {
             cfg.not_found_style = v;
+        }
+        if let Some(v) = &self.payment_page_method {
+            cfg.payment_page_method = v.clone();
         }
         if let Some(v) = &self.callback_url {
             cfg.callback_url = (!v.is_empty()).then(|| v.clone());
@@ -350,11 +362,13 @@ mod tests {
             "redirect_key": "return_url",
             "redirect_body_array": true,
             "redirect_encrypted": true,
+            "payment_page_method": "uzcard-partner",
         }))
         .unwrap();
         let mut cfg = SandboxConfig::default();
         assert_eq!(cfg.status_shape, StatusShape::Operations);
         assert_eq!(cfg.not_found_style, NotFoundStyle::HttpError);
+        assert_eq!(cfg.payment_page_method, "card-partner");
         patch.apply(&mut cfg);
         assert_eq!(cfg.status_shape, StatusShape::parse("operation").unwrap());
         assert_eq!(
@@ -363,5 +377,6 @@ mod tests {
         );
         assert_eq!(cfg.redirect_key, RedirectKey::ReturnUrl);
         assert!(cfg.redirect_body_array && cfg.redirect_encrypted);
+        assert_eq!(cfg.payment_page_method, "uzcard-partner");
     }
 }

@@ -55,6 +55,7 @@ pub struct StateSummary {
     pub redirect_method: RedirectMethod,
     pub redirect_body_array: bool,
     pub redirect_encrypted: bool,
+    pub payment_page_method: String,
 }
 
 impl Control {
@@ -153,6 +154,7 @@ impl Control {
             redirect_method: cfg.redirect_method,
             redirect_body_array: cfg.redirect_body_array,
             redirect_encrypted: cfg.redirect_encrypted,
+            payment_page_method: cfg.payment_page_method,
         }
     }
 }

@@ -17,7 +17,7 @@ use crate::codes;
 use crate::config::{NotFoundStyle, SignaturePlacement};
 use crate::faults;
 use crate::lifecycle::{self, NewPayment};
-use crate::payment::Kind;
+use crate::payment::{Interface, Kind};
 use crate::state::{lock, RequestRecord, Shared};
 use crate::validate::{
     check_project, check_signature, json_response, parse_body, Fields, GateError, SigAt,
@@ -129,6 +129,8 @@ fn validate_new(body: &Value, kind: Kind) -> Result<(NewPayment, Option<String>)
         merchant_callback_url,
         callback_delay: Duration::from_secs(delay.unwrap_or(0)),
         callbacks_disabled: force_disable,
+        interface: Interface::Gate,
+        best_before: None,
     };
     Ok((np, account))
 }

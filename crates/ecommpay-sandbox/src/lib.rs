@@ -114,6 +114,7 @@ pub mod faults;
 mod gate;
 mod lifecycle;
 pub mod payment;
+pub mod payment_page;
 mod server;
 mod state;
 mod validate;
@@ -131,7 +132,7 @@ pub use config::{
 };
 pub use control::{CardInfo, Control, StateSummary};
 pub use faults::{CallbackFault, CallbackFaultSpec, GateFaultMode, GateFaultSpec, When};
-pub use payment::{CallbackLog, Kind, PaymentRecord};
+pub use payment::{CallbackLog, Interface, Kind, PaymentRecord};
 
 /// Why the sandbox did not start.
 #[derive(Debug, thiserror::Error)]
@@ -183,6 +184,7 @@ impl Sandbox {
         let app = Router::new()
             .merge(gate::routes(sh.clone()))
             .merge(bot::routes(sh.clone()))
+            .merge(payment_page::routes(sh.clone()))
             .merge(control::routes(control.clone()));
 
         let dispatcher = tokio::spawn(callbacks::dispatcher(sh.clone(), rx));

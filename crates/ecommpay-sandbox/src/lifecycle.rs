@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use crate::callbacks;
 use crate::cards::{CardOutcome, TestCard, TEST_CARDS};
 use crate::codes;
-use crate::payment::{status, Kind, Payment};
+use crate::payment::{status, Interface, Kind, Payment};
 use crate::state::{lock, Ledger, Shared};
 use crate::validate::GateError;
 
@@ -24,6 +24,9 @@ pub(crate) struct NewPayment {
     pub merchant_callback_url: Option<String>,
     pub callback_delay: Duration,
     pub callbacks_disabled: bool,
+    pub interface: Interface,
+    /// A Payment Page link's `best_before`, kept for the record.
+    pub best_before: Option<String>,
 }
 
 fn insert(
@@ -47,6 +50,7 @@ fn insert(
     let p = Payment {
         id: np.payment_id.clone(),
         kind,
+        interface: np.interface,
         status,
         amount: np.amount,
         currency: np.currency,
@@ -64,6 +68,7 @@ fn insert(
         merchant_callback_url: np.merchant_callback_url,
         callbacks_disabled: np.callbacks_disabled,
         callback_delay: np.callback_delay,
+        best_before: np.best_before,
         money_moved: 0,
         callbacks: Vec::new(),
     };

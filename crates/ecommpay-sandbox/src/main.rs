@@ -37,6 +37,7 @@ options:
   --status-shape SHAPE         status answers: operations (array) | operation     [operations]
   --not-found-style STYLE      unknown payment in status: http_error (HTTP 404) |
                                payment_error (HTTP 200, errors[].code 3061)       [http_error]
+  --payment-page-method CODE   the Payment Page's force_payment_method code       [card-partner]
   -h, --help                   this text";
 
 fn main() -> ExitCode {
@@ -171,6 +172,7 @@ fn parse(args: &[String]) -> Result<(SandboxConfig, SocketAddr), String> {
                     format!("--not-found-style: http_error or payment_error: {v}")
                 })?;
             }
+            "--payment-page-method" => cfg.payment_page_method = value(flag)?,
             other => return Err(format!("unknown argument: {other}")),
         }
     }

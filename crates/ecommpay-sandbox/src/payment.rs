@@ -43,6 +43,17 @@ impl Kind {
     }
 }
 
+/// How the payment came to the gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Interface {
+    /// A Gate request (`POST /v2/payment/card-partner/...`).
+    #[default]
+    Gate,
+    /// The customer opened a signed Payment Page link (`GET /payment?...`).
+    PaymentPage,
+}
+
 /// One callback message the sandbox produced for a payment, and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallbackLog {
@@ -64,6 +75,7 @@ pub struct CallbackLog {
 pub(crate) struct Payment {
     pub id: String,
     pub kind: Kind,
+    pub interface: Interface,
     pub status: &'static str,
     pub amount: u64,
     pub currency: String,
@@ -81,6 +93,8 @@ pub(crate) struct Payment {
     pub merchant_callback_url: Option<String>,
     pub callbacks_disabled: bool,
     pub callback_delay: Duration,
+    /// The Payment Page link's `best_before`, as the link gave it.
+    pub best_before: Option<String>,
     pub money_moved: u32,
     pub callbacks: Vec<CallbackLog>,
 }
@@ -93,6 +107,7 @@ pub struct PaymentRecord {
     pub kind: Kind,
     /// `gate` or `payment_page`: how the payment was made.
     #[serde(default)]
+    pub interface: Interface,
     pub status: String,
     pub amount: u64,
     pub currency: String,
@@ -104,6 +119,9 @@ pub struct PaymentRecord {
     pub request_id: String,
     /// The bot page of a sale.
     pub redirect_url: Option<String>,
+    /// A Payment Page payment's `best_before` parameter, as the link gave it.
+    #[serde(default)]
+    pub best_before: Option<String>,
     /// How many times money actually moved for this payment: 1 for a successful sale or
     /// payout, 0 otherwise. Anything above 1 is a double charge or a double payout.
     pub money_moved: u32,
@@ -125,6 +143,7 @@ impl Payment {
         PaymentRecord {
             payment_id: self.id.clone(),
             kind: self.kind,
+            interface: self.interface,
             status: self.status.to_owned(),
             amount: self.amount,
             currency: self.currency.clone(),
@@ -134,6 +153,7 @@ impl Payment {
             code: self.code,
             request_id: self.request_id.clone(),
             redirect_url: self.bot_url(public_base),
+            best_before: self.best_before.clone(),
             money_moved: self.money_moved,
             callbacks_sent: self.callbacks.iter().map(|c| c.attempts).sum(),
             callbacks_delivered: self.callbacks.iter().filter(|c| c.delivered).count() as u32,

@@ -138,7 +138,11 @@ fn switch_flags_show_in_the_state() {
             "payment_error",
         ])
         .args(["--redirect-key", "return_url", "--redirect-body-array"])
-        .arg("--redirect-encrypted")
+        .args([
+            "--redirect-encrypted",
+            "--payment-page-method",
+            "uzcard-p2p",
+        ])
         .env("ECOMMPAY_SECRET", "binary-secret")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -161,6 +165,7 @@ fn switch_flags_show_in_the_state() {
     assert_eq!(state["redirect_key"], "return_url");
     assert_eq!(state["redirect_body_array"], true);
     assert_eq!(state["redirect_encrypted"], true);
+    assert_eq!(state["payment_page_method"], "uzcard-p2p");
 
     for bad in [
         ["--status-shape", "array"],

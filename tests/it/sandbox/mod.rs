@@ -7,6 +7,8 @@ mod binary;
 mod callbacks;
 mod faults;
 mod js;
+mod payment_page;
+mod payment_page_checks;
 mod payout;
 mod rejections;
 mod sale;
