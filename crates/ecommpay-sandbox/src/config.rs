@@ -38,7 +38,7 @@ pub mod defaults {
     pub const REORDER_HOLD_MAX: Duration = Duration::from_secs(5);
     /// The method code the Payment Page knows for `force_payment_method` (protocol doc
     /// section 6: the seed's "force_payment_methodcard-partner" read as the code `card-partner`;
-    /// the real code is [open], hence the switch).
+    /// the real code is not public, hence the switch).
     pub const PAYMENT_PAGE_METHOD: &str = "card-partner";
 }
 

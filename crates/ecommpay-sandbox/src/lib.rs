@@ -1,5 +1,5 @@
-//! A faithful simulator of ECommPay's Gate for the "card partner" (Uzbekistan) method, for
-//! the tests and for the app's demo mode. It is written from the protocol doc
+//! A faithful simulator of ECommPay's Gate and Payment Page for the "card partner"
+//! (Uzbekistan) method, for the tests and for the app's demo mode. It is written from the protocol doc
 //! (`shared/docs/ecommpay-protocol.md`) and the gateway's own description of the method, and is
 //! strict where the gateway is strict: a client that passes here should pass there.
 //!
@@ -25,7 +25,7 @@
 //! | a required field missing | 2004, message and `errors[].field` name it | 400 |
 //! | a field with a wrong type or value (see below) | 2004 (sandbox choice, see [`codes::FIELD`]) | 400 |
 //! | `payment_id` already used in the project, by a sale or a payout | 3041 | 409 |
-//! | status: unknown payment; status/request: unknown request | 3061 | 404 |
+//! | status: unknown payment (see [`NotFoundStyle`] for the other placement); status/request: unknown request | 3061 | 404 |
 //! | payout: `account.number` not a card identifier the sandbox issues | 3221 | 404 |
 //! | payout: `customer.id` never paid a sale with that card | 3241 | 403 |
 //!
@@ -44,17 +44,39 @@
 //! - Accepted: HTTP 200 `{"project_id","payment_id","request_id","status":"success"}`
 //!   (unsigned, as at the gateway).
 //! - `POST /v2/payment/status` `{"general":{"project_id","payment_id","signature"}}`: HTTP 200
-//!   with the callback-shaped body of the payment now, signed with a top-level `signature`.
-//!   It carries the redirect data while a sale waits only if
-//!   [`SandboxConfig::status_redirect_data`] is on (default off).
+//!   with the payment now, signed with a top-level `signature`. By default
+//!   ([`StatusShape::Operations`]) in the shape ECommPay's own plugins parse: `project_id`,
+//!   `payment{id,type,status,date,method,sum,description}`, `operations` (an array, latest
+//!   last; a card partner sale or payout is one operation, its status moving forward:
+//!   `id,type,status,date,created_date,request_id,sum_initial,sum_converted,code,message,
+//!   provider`), `customer{id}`, `account{number}` and `provider_extra_fields{masked_card}`
+//!   once known, and `errors: []`. With [`StatusShape::Operation`] the callback's shape (one
+//!   `operation`, no `errors`). It carries the redirect data while a sale waits only if
+//!   [`SandboxConfig::status_redirect_data`] is on (default off). An unknown payment is the
+//!   HTTP 404 rejection above by default ([`NotFoundStyle::HttpError`]), or with
+//!   [`NotFoundStyle::PaymentError`] HTTP 200
+//!   `{"payment":{"status":"error"},"errors":[{"code":3061,"message":"Transaction not found"}]}`
+//!   (the code a JSON integer), unsigned: it carries no payment details.
 //! - `POST /v2/payment/status/request` `{"project_id","request_id","signature"}`: HTTP 200
 //!   `{"project_id","request_id","payment_id","status":"success"}` for an accepted request, or
 //!   `"status":"error"` with that request's `code`, `message` and `errors`; signed at the top.
 //!
+//! # Payment Page
+//!
+//! `GET /payment?<params>&signature=<sig>` (the path is [`payment_page::PATH`]): the link a
+//! till signs itself (protocol doc section 6). The checks, their order and codes, and the HTML
+//! pages are in [`payment_page`]; in short: a refusal is an HTML page, HTTP 401 (3262, 3261)
+//! or 400 (2004, 2442, 2541, 3041), whose code [`payment_page::error_code`] reads from
+//! `<div id="error" data-code="NNNN">`, and nothing is created. A good link creates the sale
+//! when it is opened (until then `/v2/payment/status` says 3061) and answers HTTP 302 to the
+//! bot page; the sale then lives like a Gate sale (record `interface: payment_page`).
+//! Opened again while it waits: the same bot page; after it ended: a page with its status
+//! ([`payment_page::finished_status`]).
+//!
 //! # Lifecycle
 //!
-//! - Sale: accepted → callback `awaiting redirect result` with `redirect_data` (or
-//!   `redirectData`) `{"method":"GET","url":"<public url>/bot/<token>","body":{}}` → the
+//! - Sale (Gate or Payment Page): accepted → callback `awaiting redirect result` with the
+//!   redirect data `{"method":"GET","url":"<public url>/bot/<token>","body":{}}` → the
 //!   customer acts on the bot page → callback `success` with `account.number` and
 //!   `provider_extra_fields.masked_card`, or `decline` 20105 (the insufficient-funds card, with
 //!   the card fields) or 20301 (Cancel). Not acted on within `sale_expiry` (scaled): `decline`
@@ -66,16 +88,24 @@
 //!   `payout_limit` (scaled, default 24 h) the sandbox declines it itself at the limit: 20602.
 //! - Transitions happen once and only forward; `money_moved` in the payment record counts
 //!   actual money movements (the exactly-once check).
+//! - The redirect data's layout (doc section 3) is switchable: the key `redirect_data`,
+//!   `redirectData` or `return_url` ([`RedirectKey`]); `body` `{}` or `[]`
+//!   ([`SandboxConfig::redirect_body_array`]); an extra `"encrypted": []`
+//!   ([`SandboxConfig::redirect_encrypted`]); `method` `GET` or `POST` ([`RedirectMethod`]).
 //!
 //! # Callbacks
 //!
 //! Sent to [`SandboxConfig::callback_url`] if set, else `general.merchant_callback_url`; none
 //! when neither is given or `callback.force_disable` is 1. Signed with the project secret, the
 //! signature at the top or in `general` ([`SignaturePlacement`]); no member is ever `null`.
-//! Delivered when answered HTTP 200 exactly; otherwise retried 6 times every 10 s, then after
-//! 30 s, 1 min, 5 min, 15 min, 30 min, 1 h, 2 h, then every 4 h, at most 120 attempts within
-//! 11 days — all scaled by [`SandboxConfig::time_factor`]. First attempts go out in the order
-//! the callbacks were produced; retries run on their own.
+//! Callbacks carry one `operation` whatever [`StatusShape`] says.
+//! Delivered when answered HTTP 200 exactly; otherwise retried on ECommPay's schedule
+//! ([`clock::retry_wait`], where "retry n" is the n-th repetition, the (n+1)-th request):
+//! retries 1–6 after 10 s each, retry n ≥ 7 after 70 + 10·1.12^(n−4) s (retry 7: ≈ 84 s)
+//! while that is at most 4 h (up to retry 68), then every 4 h; at most 120 requests (the last
+//! is retry 119, ≈ 10.1 days in) and none later than 11 days after the first — all scaled by
+//! [`SandboxConfig::time_factor`]. First attempts go out in the order the callbacks were
+//! produced; retries run on their own.
 //!
 //! # Control API (`/_sandbox/`, JSON)
 //!
@@ -84,14 +114,31 @@
 //! | `POST /_sandbox/faults` `{"mode","count"?,"hang_ms"?,"when"?,"path"?}` | the next `count` (default 1) Gate requests (whose path starts with `path`, if given) get the fault. `mode`: `http500` (HTML 500), `hang` (wait `hang_ms`, default 30000), `close` (connection closed, no answer), `malformed` (200 with truncated JSON), `bad_signature` (request applied, answer's signature wrong; the unsigned accepted answer gets a wrong top-level one). `when`: `before` (default: the request is not applied; for `hang` it is applied after the wait, unless the client gave up) or `after` (applied, then the fault) |
 //! | `DELETE /_sandbox/faults` | forget queued Gate and callback faults |
 //! | `POST /_sandbox/callbacks` `{"mode","count"?}` | the next `count` callbacks: `drop` (never sent), `duplicate` (sent twice), `reorder` (held and sent right after the next one, or after `reorder_hold_max` if none comes), `bad_signature` |
-//! | `GET /_sandbox/payments/<payment_id>` | the sandbox's record ([`PaymentRecord`]): status, type, amount, code, card, `money_moved`, `callbacks_sent`, `callbacks_delivered`, the callback log; 404 if unknown |
+//! | `GET /_sandbox/payments/<payment_id>` | the sandbox's record ([`PaymentRecord`]): status, type, `interface` (`gate` / `payment_page`), amount, code, card, `best_before` (Payment Page), `money_moved`, `callbacks_sent`, `callbacks_delivered`, the callback log; 404 if unknown |
 //! | `GET /_sandbox/payments` | every record |
-//! | `POST /_sandbox/config` ([`ConfigPatch`]) | change switches at runtime (status redirect data, signature placement, redirect key, callback URL, delays, limits, time factor, payout max, merchant balance, shop name) |
+//! | `POST /_sandbox/config` ([`ConfigPatch`]) | change switches at runtime (the table below, and callback URL, delays, limits, time factor, payout max, merchant balance, shop name) |
 //! | `GET /_sandbox/state` | a [`StateSummary`] (balance, counts, switches) |
 //! | `GET /_sandbox/cards` | the simulated cards with their `account.number` ([`CardInfo`]) |
 //! | `POST /_sandbox/reset` | forget payments, requests, owners, faults and timers; restore the balance |
 //!
 //! The same operations are methods of [`Control`], from [`RunningSandbox::control`].
+//!
+//! # Switches
+//!
+//! The layouts the protocol doc leaves open, each a [`SandboxConfig`] field, a [`ConfigPatch`]
+//! field of the same name (JSON values as below), a binary flag, and shown in [`StateSummary`]:
+//!
+//! | field | values (default first) | binary flag |
+//! |---|---|---|
+//! | `status_shape` | `"operations"`, `"operation"` | `--status-shape operation` |
+//! | `not_found_style` | `"http_error"`, `"payment_error"` | `--not-found-style payment_error` |
+//! | `redirect_key` | `"redirect_data"`, `"redirectData"`, `"return_url"` | `--redirect-key KEY` (`--redirect-camel` = `redirectData`) |
+//! | `redirect_body_array` | `false`, `true` | `--redirect-body-array` |
+//! | `redirect_encrypted` | `false`, `true` | `--redirect-encrypted` |
+//! | `redirect_method` | `"GET"`, `"POST"` | — |
+//! | `status_redirect_data` | `false`, `true` | `--status-redirect-data` |
+//! | `signature_placement` | `"top"`, `"general"` | `--signature-in-general` |
+//! | `payment_page_method` | `"card-partner"`, any code | `--payment-page-method CODE` |
 //!
 //! # Bot page
 //!
