@@ -1,6 +1,7 @@
 //! Core types to DTOs and back: plain field copies, masked cards only.
 
 use ecommpay::Tiyin;
+use till::config::{Config, FlowReason, SaleFlow};
 use till::db::cards::Card;
 use till::db::messages::TimelineEntry;
 use till::db::payouts::PayoutRequestRow;
@@ -41,6 +42,37 @@ pub fn state_in(s: StateDto) -> State {
         StateDto::Pending => State::Pending,
         StateDto::Success => State::Success,
         StateDto::Failed => State::Failed,
+    }
+}
+
+pub fn flow(f: SaleFlow) -> SaleFlowDto {
+    match f {
+        SaleFlow::PaymentPage => SaleFlowDto::PaymentPage,
+        SaleFlow::Gate => SaleFlowDto::Gate,
+    }
+}
+
+pub fn flow_in(f: SaleFlowDto) -> SaleFlow {
+    match f {
+        SaleFlowDto::PaymentPage => SaleFlow::PaymentPage,
+        SaleFlowDto::Gate => SaleFlow::Gate,
+    }
+}
+
+/// The flow `cfg` gives, and why. `demo`: the demo's gateway reaches its till on loopback,
+/// so a Gate link does arrive there.
+pub fn flow_view(cfg: &Config, demo: bool) -> FlowDto {
+    let (f, why) = cfg.sale_flow();
+    let reachable = cfg.callback.enabled && cfg.callback.public_url.is_some();
+    FlowDto {
+        flow: flow(f),
+        reason: match why {
+            FlowReason::Configured => FlowReasonDto::Configured,
+            FlowReason::ListenerPublic => FlowReasonDto::ListenerPublic,
+            FlowReason::NoInbound => FlowReasonDto::NoInbound,
+        },
+        chosen: cfg.sale.flow.map(flow),
+        link_cannot_arrive: f == SaleFlow::Gate && !reachable && !demo,
     }
 }
 
@@ -169,5 +201,53 @@ pub fn payout_request(r: PayoutRequestRow) -> PayoutRequestDto {
         decision_note: r.decision_note,
         payment_id: r.payment_id,
         payment_state: r.payment_state,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_flow_and_its_reason_cross_as_words_the_ui_translates() {
+        let mut cfg = Config {
+            project_id: 7,
+            till_code: "T1".into(),
+            ..Config::default()
+        };
+        let v = flow_view(&cfg, false);
+        assert_eq!(
+            (v.flow, v.reason, v.chosen, v.link_cannot_arrive),
+            (
+                SaleFlowDto::PaymentPage,
+                FlowReasonDto::NoInbound,
+                None,
+                false
+            )
+        );
+        cfg.set("sale.flow", "gate").unwrap();
+        let v = flow_view(&cfg, false);
+        assert_eq!(
+            (v.flow, v.reason, v.chosen),
+            (
+                SaleFlowDto::Gate,
+                FlowReasonDto::Configured,
+                Some(SaleFlowDto::Gate)
+            )
+        );
+        assert!(v.link_cannot_arrive, "no listener the gateway can reach");
+        assert!(
+            !flow_view(&cfg, true).link_cannot_arrive,
+            "the demo's gateway calls back on loopback"
+        );
+        cfg.set("sale.flow", "auto").unwrap();
+        cfg.set("callback.enabled", "true").unwrap();
+        cfg.set("callback.public_url", "https://till.example/cb")
+            .unwrap();
+        let v = flow_view(&cfg, false);
+        assert_eq!(
+            (v.flow, v.reason, v.link_cannot_arrive),
+            (SaleFlowDto::Gate, FlowReasonDto::ListenerPublic, false)
+        );
     }
 }

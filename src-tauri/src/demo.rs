@@ -2,6 +2,9 @@
 //! a till of its own (in `<data dir>/demo`, so demo payments never mix with real ones). The
 //! sandbox listens on every interface with bot links on the machine's LAN address when there is
 //! one, so a phone on the same network can pay; a browser on the same desktop always can.
+//! Sales use the Payment Page flow unless a manager chose another: the till signs links to the
+//! sandbox's `/payment` on that same public address (the gateway's callbacks still reach the
+//! demo till on loopback, so the Gate flow works here too).
 
 use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::path::Path;
@@ -65,6 +68,7 @@ impl Demo {
                 })
                 .collect(),
             gateway_url: till::config::defaults::GATEWAY_URL.to_owned(),
+            payment_page_url: till::config::defaults::PAYMENT_PAGE_URL.to_owned(),
         }
     }
 }
@@ -101,8 +105,8 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<User>), TillError> 
         public_url: public_url.clone(),
         ..SandboxConfig::default()
     };
-    // The QR countdown ends when the demo gateway expires a waiting sale.
-    let payable_ms = cfg.sale_expiry.as_millis().to_string();
+    // The QR countdown ends at the latest when the demo gateway expires a waiting sale.
+    let expiry_ms = u64::try_from(cfg.sale_expiry.as_millis()).unwrap_or(u64::MAX);
     let sandbox = Sandbox::start(cfg, listen)
         .await
         .map_err(|e| TillError::Listener(format!("the demo gateway could not start: {e}")))?;
@@ -113,6 +117,13 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<User>), TillError> 
             project_id: PROJECT_ID,
             gateway_url: sandbox.base_url().to_owned(),
             till_code: TILL_CODE.into(),
+            // Where a phone can open the link (the LAN address, as for the bot pages).
+            payment_page_url: Some(format!(
+                "{public_url}{}",
+                ecommpay_sandbox::payment_page::PATH
+            )),
+            // The folder's choice stays; unset, it is the Payment Page (no public listener).
+            flow: None,
         },
     )?;
     if !till.secret_configured()? {
@@ -121,7 +132,9 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<User>), TillError> 
     for (k, v) in SETTINGS {
         till.set_setting(k, v, "demo")?;
     }
-    till.set_setting("timing.sale_payable_ms", &payable_ms, "demo")?;
+    // A shorter link life set in the demo's config (a test of expiring links) stays.
+    let payable_ms = till.config().timing.sale_payable_ms.min(expiry_ms);
+    till.set_setting("timing.sale_payable_ms", &payable_ms.to_string(), "demo")?;
     let listener = till.start_listener().await?;
     sandbox.control().configure(&ConfigPatch {
         callback_url: Some(format!(

@@ -59,6 +59,41 @@ pub struct DemoInfo {
     pub users: Vec<DemoUser>,
     /// ECommPay's production gateway, offered when connecting the till for real.
     pub gateway_url: String,
+    /// ECommPay's production Payment Page, offered with it.
+    pub payment_page_url: String,
+}
+
+/// How a till starts a sale (see `till::config::SaleFlow`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SaleFlowDto {
+    /// The till signs a Payment Page link itself: nothing needs to reach the till.
+    PaymentPage,
+    /// The Gate starts the sale and sends the link by callback: the till must be reachable.
+    Gate,
+}
+
+/// Why a till uses its flow (see `till::config::FlowReason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowReasonDto {
+    /// A manager chose it (`sale.flow`).
+    Configured,
+    /// Automatic: the callback listener is on with a public address.
+    ListenerPublic,
+    /// Automatic: the gateway cannot reach the till.
+    NoInbound,
+}
+
+/// The flow in use, for Settings (the UI words it in the user's language).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FlowDto {
+    pub flow: SaleFlowDto,
+    pub reason: FlowReasonDto,
+    /// `sale.flow` as set; none: automatic.
+    pub chosen: Option<SaleFlowDto>,
+    /// Gate with no callback listener the gateway can reach: the link would never arrive.
+    pub link_cannot_arrive: bool,
 }
 
 /// What the UI needs at start.
@@ -78,6 +113,8 @@ pub struct AppInfo {
     /// The largest single sale, in tiyin.
     #[ts(type = "number")]
     pub sale_max: i64,
+    /// How sales start (the banner words a lost connection accordingly).
+    pub flow: SaleFlowDto,
 }
 
 /// The link the customer opens.
@@ -90,6 +127,8 @@ pub struct LinkDto {
     pub scannable: bool,
     /// The QR code as an SVG document (only when scannable).
     pub qr_svg: Option<String>,
+    /// Signed by the till (Payment Page) or sent by the gateway (Gate).
+    pub flow: SaleFlowDto,
 }
 
 /// Where the sale on screen stands.
@@ -121,6 +160,9 @@ pub struct SaleView {
     /// The gateway's decline code and message, when declined.
     pub code: Option<String>,
     pub message: Option<String>,
+    /// Gate flow: the gateway accepted the sale but no link came (its callbacks are not
+    /// reaching the till); the sale is still followed.
+    pub link_missing: bool,
 }
 
 impl SaleView {
@@ -135,6 +177,7 @@ impl SaleView {
             masked_card: None,
             code: None,
             message: None,
+            link_missing: false,
         }
     }
 }
@@ -329,6 +372,7 @@ pub struct SettingsView {
     pub secret_configured: bool,
     pub users: Vec<UserDto>,
     pub data_dir: String,
+    pub flow: FlowDto,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -64,9 +64,11 @@ fn translate(e: &TillEvent) -> Option<UiEvent> {
             approved: *approved,
             payment_id: payment_id.clone(),
         },
+        // The sale on screen learns these through its own handle (see `apply`).
         T::Sending { .. }
         | T::Accepted { .. }
         | T::Link { .. }
+        | T::LinkMissing { .. }
         | T::Abandoned { .. }
         | T::GatewayTrouble { .. } => return None,
     })
@@ -109,6 +111,7 @@ pub fn apply(slot: &mut Option<SaleView>, e: &TillEvent, masked: Option<String>)
             url,
             method,
             scannable,
+            flow,
             ..
         } => {
             view.link = Some(LinkDto {
@@ -116,11 +119,17 @@ pub fn apply(slot: &mut Option<SaleView>, e: &TillEvent, masked: Option<String>)
                 method: method.clone(),
                 scannable: *scannable,
                 qr_svg: if *scannable { qr::svg(url) } else { None },
+                flow: convert::flow(*flow),
             });
             view.link_at = Some(till::db::now_ms());
+            view.link_missing = false;
             if view.phase == SalePhase::Starting {
                 view.phase = SalePhase::WaitingCustomer;
             }
+        }
+        // Gate flow: no link came; the screen says why instead of spinning on.
+        TillEvent::LinkMissing { .. } if view.link.is_none() && !view.link_missing => {
+            view.link_missing = true;
         }
         TillEvent::Status { status, .. } => {
             let waiting = status.contains("awaiting");
@@ -185,6 +194,8 @@ pub fn track_sale(app: AppHandle, mut handle: PaymentHandle) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dto::SaleFlowDto;
+    use till::config::SaleFlow;
     use till::Kind;
 
     fn view() -> Option<SaleView> {
@@ -196,14 +207,17 @@ mod tests {
         let mut slot = view();
         let link = TillEvent::Link {
             payment_id: "D-1".into(),
-            url: "http://127.0.0.1:1/bot/x".into(),
+            url: "http://127.0.0.1:1/payment?payment_id=D-1&signature=x".into(),
             method: "GET".into(),
             scannable: true,
+            flow: SaleFlow::PaymentPage,
         };
         assert!(apply(&mut slot, &link, None));
         let v = slot.clone().unwrap();
         assert_eq!(v.phase, SalePhase::WaitingCustomer);
-        assert!(v.link.unwrap().qr_svg.unwrap().contains("<svg"));
+        let l = v.link.unwrap();
+        assert!(l.qr_svg.unwrap().contains("<svg"));
+        assert_eq!(l.flow, SaleFlowDto::PaymentPage);
         let other = TillEvent::Abandoned {
             payment_id: "D-2".into(),
         };
@@ -232,9 +246,53 @@ mod tests {
             url: "https://bank.example/3ds".into(),
             method: "POST".into(),
             scannable: false,
+            flow: SaleFlow::Gate,
         };
         assert!(apply(&mut slot, &link, None));
         let l = slot.unwrap().link.unwrap();
         assert!(!l.scannable && l.qr_svg.is_none());
+    }
+
+    #[test]
+    fn a_missing_link_is_said_and_a_late_one_still_shows() {
+        let mut slot = view();
+        let missing = TillEvent::LinkMissing {
+            payment_id: "D-1".into(),
+            waited_ms: 15_000,
+        };
+        assert!(apply(&mut slot, &missing, None));
+        let v = slot.clone().unwrap();
+        assert!(v.link_missing && v.phase == SalePhase::Starting);
+        assert!(!apply(&mut slot, &missing, None), "said once");
+        let link = TillEvent::Link {
+            payment_id: "D-1".into(),
+            url: "http://127.0.0.1:1/bot/x".into(),
+            method: "GET".into(),
+            scannable: true,
+            flow: SaleFlow::Gate,
+        };
+        assert!(apply(&mut slot, &link, None));
+        let v = slot.clone().unwrap();
+        assert!(!v.link_missing && v.phase == SalePhase::WaitingCustomer);
+        assert!(!apply(&mut slot, &missing, None), "a link on screen stays");
+    }
+
+    #[test]
+    fn an_expired_link_ends_the_sale_with_its_code() {
+        let mut slot = view();
+        let fin = TillEvent::Final {
+            payment_id: "D-1".into(),
+            kind: Kind::Sale,
+            state: State::Failed,
+            status: "link_expired".into(),
+            code: Some("link_expired".into()),
+            message: None,
+        };
+        assert!(apply(&mut slot, &fin, None));
+        let v = slot.unwrap();
+        assert_eq!(
+            (v.phase, v.code.as_deref()),
+            (SalePhase::Declined, Some("link_expired"))
+        );
     }
 }

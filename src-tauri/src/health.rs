@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tauri::{AppHandle, Manager};
+use till::config::SaleFlow;
 use till::TillEvent;
 
 use crate::dto::UiEvent;
@@ -61,19 +62,36 @@ pub fn failed_api(app: &AppHandle, code: ErrorCode) {
     }
 }
 
-/// Learns from a core event.
-pub fn observe(app: &AppHandle, e: &TillEvent) {
+/// Whether a core event says the gateway answered (up), failed to (down), or neither.
+pub fn reading(e: &TillEvent) -> Option<Result<(), &str>> {
     match e {
-        TillEvent::GatewayTrouble { code, .. } => failed(app, code),
+        TillEvent::GatewayTrouble { code, .. } => Some(Err(code)),
         TillEvent::Final {
             code: Some(code),
             status,
             ..
-        } if status == "not_sent" => failed(app, code),
-        TillEvent::Accepted { .. } | TillEvent::Link { .. } | TillEvent::Status { .. } => {
-            set(app, true, None)
-        }
-        _ => {}
+        } if status == "not_sent" => Some(Err(code)),
+        // A Payment Page link is signed by the till itself: it proves nothing about the gateway.
+        TillEvent::Link { flow, .. } => (*flow == SaleFlow::Gate).then_some(Ok(())),
+        TillEvent::Accepted { .. } | TillEvent::Status { .. } => Some(Ok(())),
+        TillEvent::Created { .. }
+        | TillEvent::Sending { .. }
+        | TillEvent::LinkMissing { .. }
+        | TillEvent::Final { .. }
+        | TillEvent::LateSuccess { .. }
+        | TillEvent::Abandoned { .. }
+        | TillEvent::Flagged { .. }
+        | TillEvent::PayoutRequested { .. }
+        | TillEvent::PayoutDecided { .. } => None,
+    }
+}
+
+/// Learns from a core event.
+pub fn observe(app: &AppHandle, e: &TillEvent) {
+    match reading(e) {
+        Some(Err(code)) => failed(app, code),
+        Some(Ok(())) => set(app, true, None),
+        None => {}
     }
 }
 
@@ -115,4 +133,40 @@ pub fn start_probe(app: AppHandle) {
         }
         PROBING.store(false, Ordering::SeqCst);
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(flow: SaleFlow) -> TillEvent {
+        TillEvent::Link {
+            payment_id: "D-1".into(),
+            url: "http://127.0.0.1:1/x".into(),
+            method: "GET".into(),
+            scannable: true,
+            flow,
+        }
+    }
+
+    #[test]
+    fn only_the_gateways_own_words_mark_it_up() {
+        assert_eq!(reading(&link(SaleFlow::Gate)), Some(Ok(())));
+        assert_eq!(
+            reading(&link(SaleFlow::PaymentPage)),
+            None,
+            "signed locally"
+        );
+        let missing = TillEvent::LinkMissing {
+            payment_id: "D-1".into(),
+            waited_ms: 1,
+        };
+        assert_eq!(reading(&missing), None);
+        let trouble = TillEvent::GatewayTrouble {
+            payment_id: "D-1".into(),
+            code: "gateway_timeout".into(),
+            message: "x".into(),
+        };
+        assert_eq!(reading(&trouble), Some(Err("gateway_timeout")));
+    }
 }

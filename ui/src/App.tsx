@@ -129,7 +129,8 @@ export function App() {
       </header>
       {!store.gatewayOk && (
         <div class="banner down" role="alert" data-testid="banner-gateway">
-          {t("banner.gateway_down")}
+          {/* A Payment Page sale needs no connection to start: only its result waits. */}
+          {t(info.flow === "payment_page" ? "banner.gateway_down_page" : "banner.gateway_down")}
         </div>
       )}
       {store.notices.map((n) => (

@@ -15,6 +15,7 @@ import type {
   PayoutInputDto,
   PayoutRequestDto,
   RoleDto,
+  SaleFlowDto,
   SaleView,
   SettingsView,
   UiEvent,
@@ -72,8 +73,14 @@ export const api = {
     call<UserDto>("set_user_active", { manager_pin, name, active }),
   changeOwnPin: (old_pin: string, new_pin: string) =>
     call<UserDto>("change_own_pin", { old_pin, new_pin }),
-  connectRealTill: (c: { project_id: string; gateway_url: string; till_code: string; secret: string }) =>
-    call<void>("connect_real_till", c),
+  connectRealTill: (c: {
+    project_id: string;
+    gateway_url: string;
+    payment_page_url: string;
+    till_code: string;
+    secret: string;
+    flow: SaleFlowDto | null;
+  }) => call<void>("connect_real_till", c),
 };
 
 /** Subscribes to the shell's pushed events (no polling anywhere). */

@@ -32,7 +32,25 @@ sandbox_url: string, users: Array<DemoUser>,
 /**
  * ECommPay's production gateway, offered when connecting the till for real.
  */
-gateway_url: string, };
+gateway_url: string, 
+/**
+ * ECommPay's production Payment Page, offered with it.
+ */
+payment_page_url: string, };
+
+export type SaleFlowDto = "payment_page" | "gate";
+
+export type FlowReasonDto = "configured" | "listener_public" | "no_inbound";
+
+export type FlowDto = { flow: SaleFlowDto, reason: FlowReasonDto, 
+/**
+ * `sale.flow` as set; none: automatic.
+ */
+chosen: SaleFlowDto | null, 
+/**
+ * Gate with no callback listener the gateway can reach: the link would never arrive.
+ */
+link_cannot_arrive: boolean, };
 
 export type AppInfo = { version: string, demo: DemoInfo | null, 
 /**
@@ -50,7 +68,11 @@ qr_valid_secs: number,
 /**
  * The largest single sale, in tiyin.
  */
-sale_max: number, };
+sale_max: number, 
+/**
+ * How sales start (the banner words a lost connection accordingly).
+ */
+flow: SaleFlowDto, };
 
 export type LinkDto = { url: string, 
 /**
@@ -64,7 +86,11 @@ scannable: boolean,
 /**
  * The QR code as an SVG document (only when scannable).
  */
-qr_svg: string | null, };
+qr_svg: string | null, 
+/**
+ * Signed by the till (Payment Page) or sent by the gateway (Gate).
+ */
+flow: SaleFlowDto, };
 
 export type SalePhase = "starting" | "waiting_customer" | "checking" | "success" | "declined";
 
@@ -76,7 +102,12 @@ link_at: number | null, masked_card: string | null,
 /**
  * The gateway's decline code and message, when declined.
  */
-code: string | null, message: string | null, };
+code: string | null, message: string | null, 
+/**
+ * Gate flow: the gateway accepted the sale but no link came (its callbacks are not
+ * reaching the till); the sale is still followed.
+ */
+link_missing: boolean, };
 
 export type UiEvent = { "event": "sale", sale: SaleView | null, } | { "event": "payment_changed", payment_id: string, state: StateDto, } | { "event": "late_success", payment_id: string, amount: number, } | { "event": "flagged", payment_id: string, reason: string, } | { "event": "health", gateway_ok: boolean, code: string | null, } | { "event": "payout_requested", request_id: number, amount: number, } | { "event": "payout_decided", request_id: number, approved: boolean, payment_id: string | null, } | { "event": "export_progress", rows: number, } | { "event": "lagged" } | { "event": "language", language: string, } | { "event": "till_changed" };
 
@@ -128,7 +159,7 @@ decision_note: string | null, payment_id: string | null, payment_state: string |
 
 export type SettingDto = { key: string, value: string, };
 
-export type SettingsView = { values: Array<SettingDto>, secret_configured: boolean, users: Array<UserDto>, data_dir: string, };
+export type SettingsView = { values: Array<SettingDto>, secret_configured: boolean, users: Array<UserDto>, data_dir: string, flow: FlowDto, };
 
 export type ExportDone = { path: string, rows: number, };
 

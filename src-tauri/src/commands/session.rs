@@ -16,6 +16,7 @@ pub async fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
     state.started().await;
     let till = state.till()?;
     let cfg = till.config();
+    let flow = convert::flow(cfg.sale_flow().0);
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         demo: state.booted()?.demo.as_ref().map(|d| d.info()),
@@ -26,6 +27,7 @@ pub async fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
         gateway_ok: state.gateway_ok(),
         qr_valid_secs: u32::try_from(cfg.timing.sale_payable_ms / 1000).unwrap_or(u32::MAX),
         sale_max: cfg.limits.sale_max_tiyin,
+        flow,
     })
 }
 

@@ -4,7 +4,7 @@ use tauri::{AppHandle, State};
 use till::config::resolve_data_dir;
 use till::{InitOptions, Till, TillError};
 
-use crate::dto::{RoleDto, SettingDto, SettingsView, UserDto};
+use crate::dto::{RoleDto, SaleFlowDto, SettingDto, SettingsView, UserDto};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::state::AppState;
 use crate::{boot, convert};
@@ -13,6 +13,7 @@ use crate::{boot, convert};
 pub fn settings(state: State<'_, AppState>) -> ApiResult<SettingsView> {
     state.manager()?;
     let till = state.till()?;
+    let flow = convert::flow_view(&till.config(), state.is_demo());
     Ok(SettingsView {
         values: till
             .settings()
@@ -22,6 +23,7 @@ pub fn settings(state: State<'_, AppState>) -> ApiResult<SettingsView> {
         secret_configured: till.secret_configured()?,
         users: till.users()?.iter().map(convert::user).collect(),
         data_dir: till.data_dir().display().to_string(),
+        flow,
     })
 }
 
@@ -105,14 +107,18 @@ pub fn set_user_active(
 /// against it before anything is written (`Till::connect`), then the real till (in the data
 /// folder, beside `demo/`) replaces the demo one without a restart. Nobody is signed in
 /// afterwards: the real till's own users sign in (on a new till, the first manager is created).
+/// `flow`: how its sales start; none is automatic (see `till::Config::sale_flow`).
 #[tauri::command(rename_all = "snake_case")]
+#[allow(clippy::too_many_arguments)] // one per field of the form
 pub async fn connect_real_till(
     app: AppHandle,
     state: State<'_, AppState>,
     project_id: String,
     gateway_url: String,
+    payment_page_url: String,
     till_code: String,
     secret: String,
+    flow: Option<SaleFlowDto>,
 ) -> ApiResult<()> {
     let user = state.manager()?;
     if !state.is_demo() {
@@ -130,9 +136,15 @@ pub async fn connect_real_till(
         project_id,
         gateway_url: gateway_url.trim().to_owned(),
         till_code: till_code.trim().to_owned(),
+        payment_page_url: Some(payment_page_url.trim().to_owned()),
+        flow: flow.map(convert::flow_in),
     };
     let dir = resolve_data_dir(None)?;
     let till = Till::connect(&dir, &opts, &secret, &user.name).await?;
+    if flow.is_none() && till.config().sale.flow.is_some() {
+        // Automatic, also when `cashier init` had set a flow in this folder.
+        till.set_setting("sale.flow", "auto", &user.name)?;
+    }
     let language = state.till()?.config().language;
     if till.config().language != language {
         // The demo's language carries over (a valid one: it is the demo's).

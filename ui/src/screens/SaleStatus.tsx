@@ -5,6 +5,7 @@ import type { SaleView } from "../bindings";
 import { formatSom } from "../money";
 import { useI18n } from "../i18n";
 import type { Key } from "../i18n/en";
+import { declineKey } from "../words";
 
 function mmss(secs: number): string {
   const s = Math.max(0, secs);
@@ -28,10 +29,7 @@ function Countdown({ from, validSecs }: { from: number; validSecs: number }) {
 
 /** The decline reason in plain words. */
 export function declineReason(sale: SaleView, t: (k: Key) => string): string {
-  const code = sale.code ?? "";
-  if (code === "20105" || code === "20301" || code === "20602") return t(`decline.${code}` as Key);
-  if (code.startsWith("gateway_")) return t("decline.not_sent");
-  return t("decline.other");
+  return t(declineKey(sale.code));
 }
 
 export function SaleStatus({
@@ -48,9 +46,20 @@ export function SaleStatus({
   switch (sale.phase) {
     case "starting":
       return (
-        <div class="sale-status" data-testid="sale-state" data-phase="starting">
+        <div class="sale-status result" data-testid="sale-state" data-phase="starting">
           {amount}
-          <div class="state-line"><span class="spinner" />{t("sale.starting")}</div>
+          <div class="state-line">
+            <span class="spinner" />
+            {t(sale.link_missing ? "sale.link_waiting" : "sale.starting")}
+          </div>
+          {/* Gate flow, no link came: the cashier learns why (the customer just waits). */}
+          {sale.link_missing && !big && (
+            <div class="link-missing" role="alert" data-testid="link-missing">
+              <p>{t("sale.link_missing")}</p>
+              <p class="fix">{t("sale.link_missing_fix")}</p>
+            </div>
+          )}
+          {sale.link_missing && !big && <div class="key-hint">{t("sale.esc_cancel")}</div>}
         </div>
       );
     case "waiting_customer":
@@ -63,6 +72,7 @@ export function SaleStatus({
               class="qr"
               data-testid="qr"
               data-url={link.url}
+              data-flow={link.flow}
               // The SVG is rendered by the shell from the link (no script, no external refs).
               dangerouslySetInnerHTML={{ __html: link.qr_svg }}
             />

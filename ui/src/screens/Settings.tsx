@@ -6,11 +6,16 @@ import { api } from "../api";
 import { hasKey, useI18n } from "../i18n";
 import type { Key } from "../i18n/en";
 import { parseSom, tiyinSettingToSom } from "../money";
+import { ConnectForm } from "./Connect";
+import { Field } from "./Field";
+import { FlowSection } from "./Flow";
 
 /** The settings a manager edits here (the rest are for the `cashier` tool). */
 const EDITABLE = [
   "project_id",
   "gateway_url",
+  "payment_page_url",
+  "sale.force_payment_method",
   "till_code",
   "limits.sale_max_tiyin",
   "limits.payout_max_tiyin",
@@ -166,31 +171,6 @@ function UserRow({ u, onChanged }: { u: UserDto; onChanged: (msg: string) => voi
   );
 }
 
-/** One labelled input of a small form. */
-function Field(p: {
-  label: Key;
-  testid: string;
-  value: string;
-  onInput: (v: string) => void;
-  type?: string;
-  numeric?: boolean;
-}) {
-  const { t } = useI18n();
-  return (
-    <label class="setting">
-      <span>{t(p.label)}</span>
-      <input
-        type={p.type ?? "text"}
-        inputMode={p.numeric ? "numeric" : undefined}
-        autoComplete="off"
-        data-testid={p.testid}
-        value={p.value}
-        onInput={(e) => p.onInput((e.target as HTMLInputElement).value)}
-      />
-    </label>
-  );
-}
-
 /** The signed-in user's own PIN (cashiers too). */
 function MyPin() {
   const { t, tError } = useI18n();
@@ -232,57 +212,6 @@ function MyPin() {
   );
 }
 
-/** Demo mode: a manager connects the till to ECommPay. The shell checks the credentials with
- *  the gateway before writing anything, then swaps the demo till for the real one and tells
- *  every window to start afresh (the `till_changed` event). */
-function ConnectForm({ gatewayUrl }: { gatewayUrl: string }) {
-  const { t, tError } = useI18n();
-  const [f, setF] = useState({ project_id: "", gateway_url: gatewayUrl, till_code: "", secret: "" });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const field = (k: keyof typeof f, label: Key, type = "text") => (
-    <Field
-      label={label}
-      testid={`connect-${k.replace("_", "-")}`}
-      type={type}
-      numeric={k === "project_id"}
-      value={f[k]}
-      onInput={(v) => setF({ ...f, [k]: v })}
-    />
-  );
-  async function submit(e: Event) {
-    e.preventDefault();
-    if (busy) return;
-    setError(null);
-    setBusy(true);
-    try {
-      // On success the shell's till_changed event reloads every window, this one included.
-      await api.connectRealTill(f);
-    } catch (err) {
-      setError(err as ApiError);
-      setF({ ...f, secret: "" });
-      setBusy(false);
-    }
-  }
-  return (
-    <form class="connect" data-testid="connect-form" onSubmit={submit}>
-      <h3>{t("connect.title")}</h3>
-      {field("project_id", "connect.project_id")}
-      {field("gateway_url", "connect.gateway_url")}
-      {field("till_code", "connect.till_code")}
-      {field("secret", "connect.secret", "password")}
-      <button type="submit" disabled={busy} data-testid="connect-submit">{t("connect.submit")}</button>
-      {busy && <div class="msg" data-testid="connect-busy">{t("connect.checking")}</div>}
-      {error && (
-        <div class="error" data-testid="connect-error" data-code={error.code}>
-          {tError(error)}
-          <small data-testid="connect-error-detail">{` (${error.message})`}</small>
-        </div>
-      )}
-    </form>
-  );
-}
-
 export function Settings({
   user,
   info,
@@ -318,10 +247,17 @@ export function Settings({
     <section class="settings" data-testid="settings">
       <h2>{t("settings.title")}</h2>
       {info.demo && <p class="demo-note">{t("settings.demo")}</p>}
-      {info.demo && <ConnectForm gatewayUrl={info.demo.gateway_url} />}
+      {info.demo && <ConnectForm demo={info.demo} />}
       {error && <div class="error">{tError(error)}</div>}
       {view && (
         <>
+          <FlowSection
+            flow={view.flow}
+            onSaved={() => {
+              void reload();
+              onInfoStale();
+            }}
+          />
           {/* The demo's gateway, project, secret and listener belong to the demo: real ones go
               through "Connect to ECommPay", never into the demo till. */}
           {EDITABLE.filter((k) => !info.demo || k.startsWith("limits.")).map((k) => {
