@@ -1,6 +1,7 @@
-//! Settings > callback listener on a real till: switched on in the app, it listens at once (no
-//! restart) and the sale's link and result arrive by the gateway's callbacks, long before the
-//! first status poll; switched off, the port closes.
+//! Settings > callback listener on a real till: switched on in the app with a public address,
+//! it listens at once (no restart), the till turns to the Gate flow by itself (Settings say
+//! why), and the sale's link and result arrive by the gateway's callbacks, long before the
+//! first status poll; switched off, the port closes and the till is back on the Payment Page.
 
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -93,8 +94,20 @@ async fn the_callback_listener_is_switched_on_and_off_without_a_restart() {
     assert!(TcpStream::connect(listen).is_err(), "off by default");
 
     app.click("[data-testid=tab-settings]").await;
+    let in_use = "[data-testid=flow-in-use]";
+    app.wait_attr(in_use, "data-reason", |r| r == "no_inbound")
+        .await;
     set(&app, "callback.listen", &listen.to_string()).await;
+    // (A tunnel's or router's address in a shop; here the listener's own.)
+    let public = format!("http://{listen}/ecommpay/callback");
+    set(&app, "callback.public_url", &public).await;
     toggle(&app, "callback.enabled", true).await;
+    app.wait_attr(in_use, "data-reason", |r| r == "listener_public")
+        .await;
+    assert_eq!(app.wait_attr(in_use, "data-flow", |_| true).await, "gate");
+    let words = app.text(in_use).await;
+    assert!(words.contains("public address"), "{words}");
+    app.scroll_to("[data-testid=flow]").await;
     app.shot("settings-real").await;
     wait_port(listen, true).await;
 
@@ -102,9 +115,16 @@ async fn the_callback_listener_is_switched_on_and_off_without_a_restart() {
     app.wait_focus("amount").await;
     let started = Instant::now();
     app.keys(&format!("3000{}", char::from(Key::Enter))).await;
-    let bot = app
-        .wait_attr("[data-testid=qr]", "data-url", |u| u.contains("/bot/"))
-        .await;
+    let bot = app.qr_link().await;
+    assert!(
+        bot.starts_with(&format!("{url}/bot/")),
+        "the gateway's link: {bot}"
+    );
+    assert_eq!(
+        app.wait_attr("[data-testid=qr]", "data-flow", |_| true)
+            .await,
+        "gate"
+    );
     pay(&bot, "uzcard-ok").await;
     app.wait_attr("[data-testid=sale-state]", "data-phase", |p| p == "success")
         .await;
@@ -117,5 +137,7 @@ async fn the_callback_listener_is_switched_on_and_off_without_a_restart() {
     app.click("[data-testid=tab-settings]").await;
     toggle(&app, "callback.enabled", false).await;
     wait_port(listen, false).await;
+    app.wait_attr(in_use, "data-flow", |f| f == "payment_page")
+        .await;
     app.stop().await;
 }

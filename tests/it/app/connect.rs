@@ -1,7 +1,9 @@
 //! Demo mode > Settings > "Connect to ECommPay": wrong credentials are refused by the gateway
 //! and nothing is written; right ones swap the demo till for the real one in place (no restart):
 //! the window starts afresh without the DEMO badge, the first manager is created, and a sale
-//! goes to the real gateway, lands in the real till's history (not the demo's) and is paid.
+//! (a Payment Page link to the real gateway, the flow the manager chose) is paid there and
+//! lands in the real till's history (not the demo's). The gateway keeps its defaults: no
+//! callback reaches the till, and status answers carry no link.
 
 use std::path::Path;
 
@@ -30,8 +32,6 @@ async fn a_manager_connects_the_demo_till_to_the_real_gateway() {
         SandboxConfig {
             project_id: PROJECT.parse().unwrap(),
             secret: Secret::new(SECRET),
-            // No callback listener on the real till here: the link comes with a status poll.
-            status_redirect_data: true,
             ..Default::default()
         },
         "127.0.0.1:0".parse().unwrap(),
@@ -39,6 +39,7 @@ async fn a_manager_connects_the_demo_till_to_the_real_gateway() {
     .await
     .expect("the real gateway starts");
     let url = gateway.base_url().to_owned();
+    let page = format!("{url}/payment");
 
     // The data folder was set up with `cashier init` (no secret yet), with quick polls so the
     // test need not wait the gateway's 10 s: the app starts in demo mode, and connecting keeps
@@ -99,11 +100,24 @@ async fn a_manager_connects_the_demo_till_to_the_real_gateway() {
     app.wait_css("[data-testid='setting-limits.sale_max_tiyin']")
         .await;
 
-    app.shot("connect-form").await;
+    // ECommPay's production Payment Page is offered, and the automatic flow.
+    assert_eq!(
+        app.wait_attr("[data-testid=connect-payment-page-url]", "value", |_| true)
+            .await,
+        "https://paymentpage.ecommpay.com/payment"
+    );
+    for l in ["uz", "ru", "en"] {
+        app.click(&format!("[data-testid=lang-{l}]")).await;
+        app.wait_css(&format!("[data-testid=lang-{l}].active"))
+            .await;
+        app.shot(&format!("connect-form-{l}")).await;
+    }
     // A wrong secret: the gateway refuses it; nothing is written, the till stays the demo.
     app.type_into("[data-testid=connect-project-id]", PROJECT)
         .await;
     app.type_into("[data-testid=connect-gateway-url]", &url)
+        .await;
+    app.type_into("[data-testid=connect-payment-page-url]", &page)
         .await;
     app.type_into("[data-testid=connect-till-code]", "T9").await;
     app.type_into("[data-testid=connect-secret]", "not-the-secret")
@@ -138,9 +152,11 @@ async fn a_manager_connects_the_demo_till_to_the_real_gateway() {
     .await;
     assert!(gateway.control().payments().is_empty());
 
-    // The right credentials: the window starts afresh on the real till.
+    // The right credentials, and the Payment Page flow chosen outright: the window starts
+    // afresh on the real till.
     app.type_into("[data-testid=connect-secret]", SECRET).await;
     app.type_into("[data-testid=connect-till-code]", "T9").await;
+    app.click("[data-testid=connect-flow-payment_page]").await;
     app.click("[data-testid=connect-submit]").await;
     app.wait_css("[data-testid=signin-first]").await;
     assert_eq!(
@@ -159,7 +175,14 @@ async fn a_manager_connects_the_demo_till_to_the_real_gateway() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     let config = cashier(&dir, &["--json", "config", "show"], "");
-    for want in [url.as_str(), "T9", PROJECT, "\"300\""] {
+    for want in [
+        url.as_str(),
+        page.as_str(),
+        "T9",
+        PROJECT,
+        "\"300\"",
+        "payment_page",
+    ] {
         assert!(config.contains(want), "{want} not in {config}");
     }
 
@@ -172,14 +195,27 @@ async fn a_manager_connects_the_demo_till_to_the_real_gateway() {
     app.click("[data-testid=tab-sale]").await;
     app.wait_focus("amount").await;
     app.keys(&format!("1500{}", char::from(Key::Enter))).await;
-    let bot = app
-        .wait_attr("[data-testid=qr]", "data-url", |u| u.contains("/bot/"))
-        .await;
-    assert!(bot.starts_with(&url), "the QR is the real gateway's: {bot}");
-    pay(&bot, "uzcard-ok").await;
+    let link = app.qr_link().await;
+    assert!(
+        link.starts_with(&format!("{page}?")),
+        "the QR is the real gateway's Payment Page: {link}"
+    );
+    let bot = pay(&link, "uzcard-ok").await;
+    assert!(bot.starts_with(&format!("{url}/bot/")), "{bot}");
     app.wait_attr("[data-testid=sale-state]", "data-phase", |p| p == "success")
         .await;
     app.shot("connect-real-sale").await;
+    // Settings say which flow the real till uses, and why.
+    app.next_sale().await;
+    app.click("[data-testid=tab-settings]").await;
+    let in_use = "[data-testid=flow-in-use]";
+    app.wait_attr(in_use, "data-reason", |r| r == "configured")
+        .await;
+    assert_eq!(
+        app.wait_attr(in_use, "data-flow", |_| true).await,
+        "payment_page"
+    );
+    app.shot("connect-real-settings").await;
 
     let payments = gateway.control().payments();
     assert_eq!(payments.len(), 1, "{payments:?}");

@@ -28,9 +28,7 @@ async fn the_customer_display_mirrors_the_sale() {
     app.click("[data-testid=tab-sale]").await;
     app.wait_focus("amount").await;
     app.keys(&format!("25000{}", char::from(Key::Enter))).await;
-    let url = app
-        .wait_attr("[data-testid=qr]", "data-url", |u| u.contains("/bot/"))
-        .await;
+    let url = app.qr_link().await;
 
     app.client.switch_to_window(customer.clone()).await.unwrap();
     app.wait_attr("[data-testid=qr]", "data-url", |u| u == url)

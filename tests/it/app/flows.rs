@@ -3,15 +3,13 @@
 
 use fantoccini::key::Key;
 
-use super::{pay, App};
+use super::{origin, pay, App};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_abandoned_sale_that_later_succeeds_is_raised_loudly() {
     let app = App::start("sale-abandoned-late-success").await;
     app.keys(&format!("70000{}", char::from(Key::Enter))).await;
-    let url = app
-        .wait_attr("[data-testid=qr]", "data-url", |u| u.contains("/bot/"))
-        .await;
+    let url = app.qr_link().await;
     // The cashier gives up waiting: back to a new sale at once.
     app.keys(&char::from(Key::Escape).to_string()).await;
     app.wait_focus("amount").await;
@@ -35,7 +33,7 @@ async fn an_abandoned_sale_that_later_succeeds_is_raised_loudly() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_payout_is_requested_approved_with_a_pin_and_completed() {
     let app = App::start("payout-approved").await;
-    let bot = app.sale("120000", "uzcard-ok").await;
+    let link = app.sale("120000", "uzcard-ok").await;
     app.next_sale().await;
 
     // "Return money" from the sale's detail.
@@ -111,7 +109,7 @@ async fn a_payout_is_requested_approved_with_a_pin_and_completed() {
     app.shot("payout-rejected").await;
 
     // The sandbox saw the sale and the approved payout only: nothing for the rejected one.
-    let base = &bot[..bot.find("/bot/").expect("a bot link")];
+    let base = origin(&link);
     let payments: Vec<serde_json::Value> = reqwest::get(format!("{base}/_sandbox/payments"))
         .await
         .expect("the sandbox's control API")

@@ -11,15 +11,22 @@ mod connect;
 mod customer;
 mod dialog;
 mod down;
+mod driver;
 mod flows;
 mod history;
+mod link_missing;
+mod payment_page;
+mod phone;
 mod sale;
 mod scale;
+mod tills;
 mod users;
 
-use std::net::TcpListener;
+pub use phone::{decode_qr, open_link, origin, pay};
+pub use tills::{cashier, demo_config, demo_gateway, real_till};
+
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
@@ -27,41 +34,10 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
 use crate::support::{bin, workspace_root};
+use driver::{free_port, tauri_driver, terminate, Driver};
 
 /// The longest any single UI condition may take (a sale's result arrives in about a second).
 pub const WAIT: Duration = Duration::from_secs(30);
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn tauri_driver() -> PathBuf {
-    let candidates = [
-        std::env::var_os("TAURI_DRIVER").map(PathBuf::from),
-        std::env::var_os("CARGO_HOME").map(|h| PathBuf::from(h).join("bin/tauri-driver")),
-        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver")),
-        Some(PathBuf::from("/root/.cargo/bin/tauri-driver")),
-    ];
-    for c in candidates.into_iter().flatten() {
-        if c.exists() {
-            return c;
-        }
-    }
-    if let Ok(o) = Command::new("sh")
-        .args(["-c", "command -v tauri-driver"])
-        .output()
-    {
-        let p = String::from_utf8_lossy(&o.stdout).trim().to_owned();
-        if !p.is_empty() {
-            return PathBuf::from(p);
-        }
-    }
-    panic!("tauri-driver is not installed: `cargo install tauri-driver --locked --version ^2` (scripts/setup.sh does)")
-}
 
 /// One app window at a time: the tests share a 2-core machine with the rest of the suite, and
 /// several WebKit instances at once would make timings (not results) unpredictable.
@@ -298,6 +274,20 @@ impl App {
         }
     }
 
+    /// Scrolls the element matching `css` to the top of the window, just below the header
+    /// (for a screenshot of it).
+    pub async fn scroll_to(&self, css: &str) {
+        self.wait_css(css).await;
+        self.client
+            .execute(
+                "const e = document.querySelector(arguments[0]); e.scrollIntoView({ block: 'start' }); \
+                 e.closest('main')?.scrollBy(0, -12);",
+                vec![json!(css)],
+            )
+            .await
+            .expect("scrolling");
+    }
+
     /// The id of the focused element.
     pub async fn focused_testid(&self) -> Option<String> {
         let e = self.client.active_element().await.ok()?;
@@ -332,15 +322,13 @@ impl App {
             .expect("select an option");
     }
 
-    /// A sale typed on the keyboard and paid (or declined) on the bot page with `card`;
-    /// returns the bot link. Leaves the result on screen.
+    /// A sale typed on the keyboard, its QR's link opened like a phone would and paid (or
+    /// declined) on the bot page with `card`; returns the link. Leaves the result on screen.
     pub async fn sale(&self, som: &str, card: &str) -> String {
         self.wait_focus("amount").await;
         self.keys(&format!("{som}{}", char::from(fantoccini::key::Key::Enter)))
             .await;
-        let url = self
-            .wait_attr("[data-testid=qr]", "data-url", |u| u.contains("/bot/"))
-            .await;
+        let url = self.qr_link().await;
         pay(&url, card).await;
         let want = if card == "uzcard-nofunds" {
             "declined"
@@ -350,6 +338,12 @@ impl App {
         self.wait_attr("[data-testid=sale-state]", "data-phase", |p| p == want)
             .await;
         url
+    }
+
+    /// The link of the QR code on screen, once there is one.
+    pub async fn qr_link(&self) -> String {
+        self.wait_attr("[data-testid=qr]", "data-url", |u| u.starts_with("http"))
+            .await
     }
 
     /// Back to a new sale (Enter on a result).
@@ -409,126 +403,4 @@ impl App {
         let _ = self.client.clone().close().await;
         terminate(&mut self.driver.0);
     }
-}
-
-/// tauri-driver, stopped when dropped (also when a test fails before its `App` exists).
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        terminate(&mut self.0);
-    }
-}
-
-fn terminate(child: &mut Child) {
-    if let Ok(Some(_)) = child.try_wait() {
-        return;
-    }
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-/// The customer acts on the bot page (`card`: `uzcard-ok`, `humo-ok`, `uzcard-nofunds`).
-pub async fn pay(bot_url: &str, card: &str) {
-    let res = reqwest::Client::new()
-        .post(format!("{bot_url}/pay"))
-        .form(&[("card", card)])
-        .send()
-        .await
-        .expect("bot page reachable");
-    assert_eq!(res.status().as_u16(), 200, "the bot accepted the payment");
-}
-
-/// What `zbarimg` reads from a screenshot (the QR code's text).
-pub fn decode_qr(png: &std::path::Path) -> Option<String> {
-    let out = Command::new("zbarimg")
-        .args(["--quiet", "--raw"])
-        .arg(png)
-        .stderr(Stdio::null())
-        .output()
-        .expect("zbarimg runs (apt-get install zbar-tools; scripts/setup.sh does)");
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
-}
-
-/// `cashier --data-dir <dir> <args>` with `stdin` (PINs, the secret), asserting success; stdout.
-pub fn cashier(dir: &std::path::Path, args: &[&str], stdin: &str) -> String {
-    use std::io::Write;
-    let mut child = Command::new(bin("cashier"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cashier runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "cashier {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A real (not demo) till in `dir` for `gateway_url`, set up with the `cashier` CLI: project
-/// 4242, `secret`, the cashier Lola (PIN 1234) and the manager Bobur (PIN 5678), quick polls
-/// (the gateway's 10 s rule is unit-tested), English, and `extra` settings.
-pub fn real_till(dir: &std::path::Path, gateway_url: &str, secret: &str, extra: &[(&str, &str)]) {
-    let init = [
-        "init",
-        "--project-id",
-        "4242",
-        "--gateway-url",
-        gateway_url,
-        "--till-code",
-        "RT",
-    ];
-    cashier(dir, &init, "");
-    cashier(dir, &["secret", "set"], secret);
-    for (name, role, pin) in [
-        ("Lola", "cashier", "1234\n"),
-        ("Bobur", "manager", "5678\n"),
-    ] {
-        cashier(dir, &["user", "add", "--name", name, "--role", role], pin);
-    }
-    let quick = [
-        ("timing.first_poll_ms", "300"),
-        ("timing.sale_poll_max_ms", "500"),
-        ("timing.http_connect_ms", "1000"),
-        ("language", "en"),
-    ];
-    for (k, v) in quick.iter().chain(extra) {
-        cashier(dir, &["config", "set", k, v], "");
-    }
-}
-
-/// Where the demo's in-app gateway listens (`http://127.0.0.1:PORT` in tests): the demo till's
-/// config in `<data dir>/demo` names it.
-pub fn demo_gateway(data_dir: &std::path::Path) -> String {
-    let config = std::fs::read_to_string(data_dir.join("demo/config.toml")).unwrap();
-    config
-        .lines()
-        .find_map(|l| l.strip_prefix("gateway_url = \""))
-        .and_then(|rest| rest.strip_suffix('"'))
-        .expect("the demo gateway's URL")
-        .to_owned()
 }

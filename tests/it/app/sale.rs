@@ -1,9 +1,10 @@
-//! The sale screen: typed on the keyboard, shown as a QR code that decodes to the bot page,
-//! paid there; the double-Enter guard; a decline in plain words.
+//! The sale screen: typed on the keyboard, shown as a QR code that decodes to the link a phone
+//! opens, paid on the bot page it leads to; the double-Enter guard; a decline in plain words; a
+//! Gate link that must be POSTed, explained.
 
 use fantoccini::key::Key;
 
-use super::{demo_gateway, pay, App};
+use super::{demo_config, demo_gateway, origin, pay, App};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sale_typed_on_the_keyboard_is_paid_from_the_bot_page() {
@@ -28,9 +29,7 @@ async fn a_sale_typed_on_the_keyboard_is_paid_from_the_bot_page() {
         char::from(Key::Enter)
     ))
     .await;
-    let url = app
-        .wait_attr("[data-testid=qr]", "data-url", |u| u.contains("/bot/"))
-        .await;
+    let url = app.qr_link().await;
     app.wait_text("[data-testid=sale-state]", |t| !t.is_empty())
         .await;
     let state = app
@@ -42,11 +41,11 @@ async fn a_sale_typed_on_the_keyboard_is_paid_from_the_bot_page() {
     assert_eq!(app.text("[data-testid=sale-amount]").await, "150 000 so'm");
     app.keys(&char::from(Key::Enter).to_string()).await; // a stray Enter while waiting
 
-    // The QR on screen encodes the bot page.
+    // The QR on screen encodes the link.
     assert_eq!(
         app.wait_qr("sale-qr").await,
         url,
-        "the QR code on screen encodes the bot link"
+        "the QR code on screen encodes the link"
     );
 
     pay(&url, "uzcard-ok").await;
@@ -73,9 +72,7 @@ async fn a_sale_typed_on_the_keyboard_is_paid_from_the_bot_page() {
 async fn a_declined_sale_says_why_in_plain_words() {
     let app = App::start("sale-declined").await;
     app.keys(&format!("25000{}", char::from(Key::Enter))).await;
-    let url = app
-        .wait_attr("[data-testid=qr]", "data-url", |u| u.contains("/bot/"))
-        .await;
+    let url = app.qr_link().await;
     pay(&url, "uzcard-nofunds").await;
     app.wait_attr("[data-testid=sale-state]", "data-phase", |p| {
         p == "declined"
@@ -95,12 +92,14 @@ async fn a_declined_sale_says_why_in_plain_words() {
     app.stop().await;
 }
 
-/// How many sales the sandbox behind `bot_url` has seen.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_post_link_is_explained_not_shown_as_a_qr() {
-    let app = App::start("sale-post-link").await;
-    // The gateway answers this project's sales with a form post (doc section 3: `method` may be
-    // POST), which no QR code can carry.
+    // The Gate flow (the gateway makes the link); it answers this project's sales with a form
+    // post (doc section 3: `method` may be POST), which no QR code can carry.
+    let app = App::start_with("sale-post-link", |dir| {
+        demo_config(dir, &[("sale.flow", "gate")])
+    })
+    .await;
     let res = reqwest::Client::new()
         .post(format!("{}/_sandbox/config", demo_gateway(app.data.path())))
         .json(&serde_json::json!({"redirect_method": "POST"}))
@@ -130,8 +129,9 @@ async fn a_post_link_is_explained_not_shown_as_a_qr() {
     app.stop().await;
 }
 
-pub async fn sandbox_sales(bot_url: &str) -> usize {
-    let base = &bot_url[..bot_url.find("/bot/").expect("a bot url")];
+/// How many sales the sandbox behind `link` has seen.
+pub async fn sandbox_sales(link: &str) -> usize {
+    let base = origin(link);
     let v: serde_json::Value = reqwest::get(format!("{base}/_sandbox/payments"))
         .await
         .unwrap()
