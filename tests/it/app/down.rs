@@ -1,8 +1,9 @@
 //! The gateway is down. A real till in the Payment Page flow (its default) starts with the
 //! banner up, yet a sale still shows its QR code at once (the till signs the link itself);
 //! history stays usable; when the gateway comes back, the banner goes by itself and the
-//! customer who opens the link pays that same sale. In the Gate flow a sale that cannot reach
-//! the gateway fails in words, with nothing charged.
+//! customer who opens the link pays that same sale. In the Gate flow (Settings warn that its
+//! link cannot come without a reachable listener) a sale that cannot reach the gateway fails in
+//! words, with nothing charged.
 
 use ecommpay::Secret;
 use ecommpay_sandbox::{Sandbox, SandboxConfig};
@@ -20,9 +21,9 @@ fn dead_address() -> std::net::SocketAddr {
         .unwrap()
 }
 
-async fn sign_in_lola(app: &App) {
-    app.select("[data-testid=signin-user]", "Lola").await;
-    app.type_into("[data-testid=signin-pin]", "1234").await;
+async fn sign_in(app: &App, name: &str, pin: &str) {
+    app.select("[data-testid=signin-user]", name).await;
+    app.type_into("[data-testid=signin-pin]", pin).await;
     app.click("[data-testid=signin-submit]").await;
     app.wait_focus("amount").await;
 }
@@ -39,7 +40,7 @@ async fn while_the_gateway_is_down_a_payment_page_sale_still_starts_and_ends_whe
     .await;
     app.wait_css("[data-testid=banner-gateway]").await;
     assert_eq!(app.count("[data-testid=demo-badge]").await, 0);
-    sign_in_lola(&app).await;
+    sign_in(&app, "Lola", "1234").await;
 
     // The sale needs no gateway to start: its QR code is on screen at once.
     app.keys(&format!("5000{}", char::from(Key::Enter))).await;
@@ -99,9 +100,19 @@ async fn a_gate_sale_that_cannot_reach_the_gateway_fails_in_words() {
     )
     .await;
     app.wait_css("[data-testid=banner-gateway]").await;
-    sign_in_lola(&app).await;
+    sign_in(&app, "Bobur", "5678").await;
     let banner = app.text("[data-testid=banner-gateway]").await;
     assert!(banner.contains("New sales cannot start"), "{banner}");
+    // Settings warn the manager: with no listener the gateway can reach, no link would come.
+    app.click("[data-testid=tab-settings]").await;
+    let warning = app
+        .wait_text("[data-testid=flow-warning]", |t| !t.is_empty())
+        .await;
+    assert!(warning.contains("never arrives"), "{warning}");
+    app.scroll_to("[data-testid=flow]").await;
+    app.shot("settings-gate-warning").await;
+    app.click("[data-testid=tab-sale]").await;
+    app.wait_focus("amount").await;
     app.keys(&format!("5000{}", char::from(Key::Enter))).await;
     app.wait_attr("[data-testid=sale-state]", "data-phase", |p| {
         p == "declined"
