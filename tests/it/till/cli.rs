@@ -211,7 +211,20 @@ async fn the_cli_contract() {
     let names: Vec<_> = lines.iter().map(|l| l["name"].as_str().unwrap()).collect();
     assert_eq!(
         names,
-        ["config", "keyring", "secret", "gateway", "signature"]
+        [
+            "config",
+            "flow",
+            "keyring",
+            "secret",
+            "gateway",
+            "signature"
+        ]
+    );
+    // No listener: the Payment Page flow, and doctor says why.
+    let flow = lines[1]["detail"].as_str().unwrap();
+    assert!(
+        flow.starts_with("payment_page:") && flow.contains("cannot reach"),
+        "{flow}"
     );
 
     // Success: exit 0, a link line and a final line.

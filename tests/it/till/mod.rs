@@ -8,6 +8,8 @@ mod connect;
 mod crash;
 mod faults;
 mod flows;
+mod matrix;
+mod page;
 mod resume;
 
 use std::net::SocketAddr;

@@ -373,6 +373,83 @@ mod tests {
     }
 
     #[test]
+    fn a_payment_page_sale_ended_link_expired_takes_a_late_success() {
+        let (db, p) = db_with_sale();
+        let (vault, _) = CardVault::generate();
+        // The till ended it itself: the link expired with the gateway never knowing it.
+        assert!(payments::set_final(
+            &db.conn,
+            p.id,
+            State::Failed,
+            Some(payments::LINK_EXPIRED),
+            Some(payments::LINK_EXPIRED),
+            None
+        )
+        .unwrap());
+        let p = payments::by_row(&db.conn, p.id).unwrap();
+        assert!(p.link_expired());
+        // The payment turns up after all (a customer who opened it at the last moment).
+        let ev = apply(
+            &db,
+            &p,
+            &report("success", 1_500_000),
+            SignatureCheck::Verified,
+            Some(&vault),
+        );
+        assert!(
+            ev.iter().any(|e| matches!(
+                e,
+                TillEvent::Final {
+                    state: State::Success,
+                    ..
+                }
+            )),
+            "{ev:?}"
+        );
+        assert!(ev
+            .iter()
+            .any(|e| matches!(e, TillEvent::LateSuccess { .. })));
+        let now = payments::by_row(&db.conn, p.id).unwrap();
+        assert_eq!(
+            (
+                now.state,
+                now.gateway_status.as_deref(),
+                now.card_id.is_some()
+            ),
+            (State::Success, Some("success"), true)
+        );
+        // Once the gateway has spoken, the record is final as any other.
+        let ev = apply(
+            &db,
+            &now,
+            &report("decline", 1_500_000),
+            SignatureCheck::Verified,
+            Some(&vault),
+        );
+        assert!(ev.iter().any(|e| matches!(e, TillEvent::Flagged { .. })));
+        assert_eq!(
+            payments::by_row(&db.conn, p.id).unwrap().state,
+            State::Success
+        );
+        // A sale the gateway itself declined is not reopened by a later success.
+        let (db2, q) = db_with_sale();
+        payments::set_final(&db2.conn, q.id, State::Failed, Some("decline"), None, None).unwrap();
+        let q = payments::by_row(&db2.conn, q.id).unwrap();
+        let ev = apply(
+            &db2,
+            &q,
+            &report("success", 1_500_000),
+            SignatureCheck::Verified,
+            Some(&vault),
+        );
+        assert!(ev.iter().any(|e| matches!(e, TillEvent::Flagged { .. })));
+        assert_eq!(
+            payments::by_row(&db2.conn, q.id).unwrap().state,
+            State::Failed
+        );
+    }
+
+    #[test]
     fn forward_only_duplicates_and_conflicts() {
         let (db, p) = db_with_sale();
         let (vault, _) = CardVault::generate();
