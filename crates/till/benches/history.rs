@@ -6,16 +6,17 @@
 //! Targets: page < 20 ms, search < 50 ms, export >= 500,000 rows/s, overhead < 20 ms.
 
 use std::net::SocketAddr;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use ecommpay::Tiyin;
 use rusqlite::params;
 use till::db::history::{self, HistoryFilter};
 use till::db::Db;
-use till::keystore::{KeyStore, KeyringError};
+use till::keystore::KeyStore;
 use till::{Config, Kind, State, Till, TillEvent};
-use zeroize::Zeroizing;
+
+mod common;
+use common::BenchKeys;
 
 const CARDS: usize = 5_000;
 
@@ -90,33 +91,6 @@ fn report(name: &str, ms: f64, rows: usize, target_ms: f64) {
         "{name:<44} {ms:>9.3} ms  ({rows} rows)  target < {target_ms} ms  {}",
         if ms < target_ms { "OK" } else { "OVER" }
     );
-}
-
-/// An in-memory key store: the benchmark must not touch the desktop's keyring.
-#[derive(Default)]
-struct BenchKeys(Mutex<std::collections::HashMap<String, String>>);
-
-impl KeyStore for BenchKeys {
-    fn get(&self, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError> {
-        Ok(self
-            .0
-            .lock()
-            .unwrap()
-            .get(name)
-            .cloned()
-            .map(Zeroizing::new))
-    }
-    fn set(&self, name: &str, value: &str) -> Result<(), KeyringError> {
-        self.0.lock().unwrap().insert(name.into(), value.into());
-        Ok(())
-    }
-    fn delete(&self, name: &str) -> Result<(), KeyringError> {
-        self.0.lock().unwrap().remove(name);
-        Ok(())
-    }
-    fn describe(&self) -> String {
-        "bench".into()
-    }
 }
 
 async fn sale_overhead() {
