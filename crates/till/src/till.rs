@@ -389,8 +389,15 @@ impl Till {
         payments::open_count(&self.core.db().conn)
     }
 
-    /// Spawns a follower for every open payment (the desktop app at start).
+    /// Spawns a follower for every open payment (the desktop app at start), and a watcher for
+    /// each Payment Page sale that ended "link expired" recently (a late payment is still
+    /// applied). Returns the followers only: the watched sales are final already.
     pub fn resume_all(&self) -> Result<Vec<PaymentHandle>> {
+        let watched = payments::watched_expired(&self.core.db().conn)?;
+        for p in watched {
+            let core = self.core.clone();
+            tokio::spawn(async move { core.watch_expired(p.id).await });
+        }
         let open = payments::open(&self.core.db().conn)?;
         Ok(open
             .into_iter()

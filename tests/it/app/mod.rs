@@ -98,51 +98,47 @@ impl App {
         let data = tempfile::tempdir().unwrap();
         prepare(data.path());
         let exports = tempfile::tempdir().unwrap();
-        let (port, native) = (free_port(), free_port());
-        let mut command = Command::new(driver_bin);
-        command
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native.to_string(),
-            ])
-            .env("CASHIER_DATA_DIR", data.path())
-            .env("CASHIER_DEMO_LOOPBACK", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        if export_dir {
-            command.env("CASHIER_EXPORT_DIR", exports.path());
-        } else {
-            command.env_remove("CASHIER_EXPORT_DIR");
-        }
-        let driver = Driver(command.spawn().expect("tauri-driver starts"));
-        let deadline = Instant::now() + WAIT;
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not listen");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("wry"));
         caps.insert(
             "tauri:options".into(),
             json!({ "application": app.to_string_lossy() }),
         );
-        // tauri-driver listens before its WebKitWebDriver does: on a busy machine the first
-        // session request can fail; the app is only started by a session that succeeds.
-        let mut attempt = 0;
-        let client = loop {
-            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector)
-                .capabilities(caps.clone())
-                .connect(&format!("http://127.0.0.1:{port}"))
-                .await
-            {
-                Ok(c) => break c,
-                Err(e) if attempt < 3 => {
-                    eprintln!("WebDriver session attempt {attempt} failed: {e}; retrying");
-                    attempt += 1;
-                    tokio::time::sleep(Duration::from_millis(500)).await;
+        // A port picked free can be taken by another test before the driver binds it (the
+        // till tests open listeners all the time): a driver that never answers is replaced by
+        // one on new ports.
+        let mut tries = 0;
+        let (driver, client) = loop {
+            let (port, native) = (free_port(), free_port());
+            let mut command = Command::new(&driver_bin);
+            command
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native.to_string(),
+                ])
+                .env("CASHIER_DATA_DIR", data.path())
+                .env("CASHIER_DEMO_LOOPBACK", "1")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            if export_dir {
+                command.env("CASHIER_EXPORT_DIR", exports.path());
+            } else {
+                command.env_remove("CASHIER_EXPORT_DIR");
+            }
+            let driver = Driver(command.spawn().expect("tauri-driver starts"));
+            let deadline = Instant::now() + WAIT;
+            while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+                assert!(Instant::now() < deadline, "tauri-driver did not listen");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            match session(port, &caps).await {
+                Ok(c) => break (driver, c),
+                Err(e) if tries < 2 => {
+                    eprintln!("no WebDriver session on ports {port}/{native} ({e}); a new driver");
+                    tries += 1;
+                    drop(driver);
                 }
                 Err(e) => panic!("no WebDriver session with the app: {e}"),
             }
@@ -402,5 +398,31 @@ impl App {
     pub async fn stop(mut self) {
         let _ = self.client.clone().close().await;
         terminate(&mut self.driver.0);
+    }
+}
+
+/// A WebDriver session through tauri-driver on `port`. tauri-driver listens before its
+/// WebKitWebDriver does: on a busy machine the first session request can fail; the app is only
+/// started by a session that succeeds.
+async fn session(
+    port: u16,
+    caps: &serde_json::Map<String, serde_json::Value>,
+) -> Result<Client, fantoccini::error::NewSessionError> {
+    let mut attempt = 0;
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => return Ok(c),
+            Err(e) if attempt < 3 => {
+                eprintln!("WebDriver session attempt {attempt} failed: {e}; retrying");
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(e) => return Err(e),
+        }
     }
 }

@@ -277,14 +277,20 @@ pub fn by_row(conn: &Connection, id: i64) -> Result<Payment> {
     .ok_or_else(|| TillError::PaymentNotFound(format!("#{id}")))
 }
 
-/// Every payment that is not final, oldest first, and the Payment Page sales that ended
-/// because their link expired while they are still watched for a late payment.
+/// Every payment that is not final, oldest first.
 pub fn open(conn: &Connection) -> Result<Vec<Payment>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM payments WHERE stage < 4
-         UNION ALL
-         SELECT {COLUMNS} FROM payments WHERE stage = 4 AND gateway_status = ?1 AND follow_until > ?2
-         ORDER BY id"
+        "SELECT {COLUMNS} FROM payments WHERE stage < 4 ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The Payment Page sales that ended because their link expired unopened and are still
+/// watched for a late payment (until their follow limit).
+pub fn watched_expired(conn: &Connection) -> Result<Vec<Payment>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM payments WHERE stage = 4 AND gateway_status = ?1 AND follow_until > ?2 ORDER BY id"
     ))?;
     let rows = stmt.query_map(params![LINK_EXPIRED, now_ms()], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)

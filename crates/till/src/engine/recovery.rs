@@ -34,6 +34,18 @@ impl Core {
             ..Default::default()
         };
         let first = self.config().first_poll();
+        // Sales the till ended "link expired": asked once more, in case the payment turned up.
+        let watched = payments::watched_expired(&self.db().conn)?;
+        for p in watched {
+            if let Err(e) = self.poll_once(&p).await {
+                report
+                    .problems
+                    .push((p.payment_id.clone(), e.code().into(), e.to_string()));
+            }
+            if payments::by_row(&self.db().conn, p.id)?.state == State::Success {
+                report.now_final.push(p.payment_id);
+            }
+        }
         for p in open {
             let result: Result<()> = async {
                 if p.state == State::Created {
