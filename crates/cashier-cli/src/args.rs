@@ -42,6 +42,18 @@ pub enum Command {
         #[arg(long, value_name = "payment_page|gate", value_parser = ["payment_page", "gate"])]
         flow: Option<String>,
     },
+    /// Move a set-up till to another project, gateway or secret. The new credentials are
+    /// checked with the gateway first (nothing changes when it refuses them); payments made
+    /// before are still followed at the gateway and project they were made with. The new secret
+    /// is the first line on stdin (an empty line keeps the current one).
+    Connect {
+        #[arg(long)]
+        project_id: u64,
+        #[arg(long)]
+        gateway_url: String,
+        #[arg(long, value_name = "URL")]
+        payment_page_url: Option<String>,
+    },
     /// The API secret.
     Secret {
         #[command(subcommand)]

@@ -29,6 +29,14 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
         flow,
     } = &cli.command
     {
+        if let Ok(existing) = Till::open(&dir) {
+            let cfg = existing.config();
+            let moved = cfg.project_id != *project_id
+                || cfg.gateway_url != gateway_url.trim_end_matches('/');
+            if moved && existing.secret_configured()? {
+                return Err(TillError::NeedsConnect("the project or the gateway".into()));
+            }
+        }
         let till = Till::init(
             &dir,
             &InitOptions {
@@ -53,11 +61,48 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
     let till = Till::open(&dir)?;
     match cli.command {
         Command::Init { .. } => unreachable!("handled above"),
+        Command::Connect {
+            project_id,
+            gateway_url,
+            payment_page_url,
+        } => {
+            let secret = read_stdin_line().unwrap_or_default();
+            let r = till
+                .reconnect(
+                    project_id,
+                    &gateway_url,
+                    payment_page_url.as_deref(),
+                    Some(secret.as_str()).filter(|s| !s.trim().is_empty()),
+                    "operator",
+                )
+                .await?;
+            out.either(
+                &tagged("connected", &r),
+                format!(
+                    "Connected to project {} at {}. {} open payments of the previous gateway are still followed there until final.",
+                    r.project_id, r.gateway_url, r.still_followed_elsewhere
+                ),
+            );
+            Ok(OK)
+        }
         Command::Secret {
             action: SecretCmd::Set,
         } => {
             let text = read_stdin_line()?;
-            till.set_secret(&text, "operator")?;
+            if till.secret_configured()? {
+                // A new secret for a till that has one: checked with the gateway first.
+                let cfg = till.config();
+                till.reconnect(
+                    cfg.project_id,
+                    &cfg.gateway_url,
+                    None,
+                    Some(&text),
+                    "operator",
+                )
+                .await?;
+            } else {
+                till.set_secret(&text, "operator")?;
+            }
             out.either(
                 &json!({"event": "secret_set"}),
                 "The secret is stored in the OS keyring.",

@@ -232,6 +232,10 @@ pub struct Config {
     pub payment_page_url: String,
     /// A short prefix that makes `payment_id`s unique across the shop's tills.
     pub till_code: String,
+    /// This till's random identity ([`new_till_id`]), generated at init and never a setting:
+    /// its keyring entries are named by it, so the data folder can move without losing them.
+    /// Empty in a config written before it existed (given one on the next open).
+    pub till_id: String,
     pub language: String,
     pub customer_ip: String,
     pub limits: Limits,
@@ -247,6 +251,7 @@ impl Default for Config {
             gateway_url: defaults::GATEWAY_URL.into(),
             payment_page_url: defaults::PAYMENT_PAGE_URL.into(),
             till_code: String::new(),
+            till_id: String::new(),
             language: defaults::LANGUAGE.into(),
             customer_ip: defaults::CUSTOMER_IP.into(),
             limits: Limits::default(),
@@ -281,6 +286,12 @@ impl Config {
             return bad("timing.db_watch_ms must be positive".into());
         }
         validate_till_code(&self.till_code)?;
+        if !self.till_id.is_empty() && !is_till_id(&self.till_id) {
+            return bad(format!(
+                "till_id must be 32 lower-case hex digits, not {:?}",
+                self.till_id
+            ));
+        }
         if !matches!(self.language.as_str(), "uz" | "ru" | "en") {
             return bad(format!(
                 "language must be uz, ru or en, not {:?}",
@@ -429,6 +440,12 @@ impl Config {
 
     /// Sets one dotted key (e.g. `timing.first_poll_ms`) from text; the result must validate.
     pub fn set(&mut self, key: &str, text: &str) -> Result<()> {
+        if key == "till_id" {
+            // Its keyring entries are named by it: changing it would lose them.
+            return Err(TillError::Config(
+                "till_id is the till's identity, not a setting".into(),
+            ));
+        }
         let mut value = toml::Value::try_from(&*self).expect("config serialises");
         let parts: Vec<&str> = key.split('.').collect();
         let mut slot = &mut value;
@@ -492,6 +509,18 @@ fn flatten(prefix: &str, v: &toml::Value, out: &mut Vec<(String, String)>) {
         toml::Value::String(s) => out.push((prefix.to_owned(), s.clone())),
         other => out.push((prefix.to_owned(), other.to_string())),
     }
+}
+
+/// A new random till id: 128 bits as 32 lower-case hex digits.
+pub fn new_till_id() -> String {
+    use chacha20poly1305::aead::rand_core::RngCore;
+    let mut bytes = [0u8; 16];
+    chacha20poly1305::aead::OsRng.fill_bytes(&mut bytes);
+    crate::vault::hex(&bytes)
+}
+
+fn is_till_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// A till code: 1 to 8 characters, upper-case letters and digits (it starts every payment id).
@@ -561,6 +590,15 @@ mod tests {
         let mut c = good();
         c.gateway_url = "ftp://x.example".into();
         assert!(c.validate().is_err());
+        // A till id: absent in an old config, else 32 hex digits, random each time.
+        let mut c = good();
+        c.till_id = new_till_id();
+        c.validate().unwrap();
+        assert_ne!(c.till_id, new_till_id());
+        c.save(dir.path()).unwrap();
+        assert_eq!(Config::load(dir.path()).unwrap().till_id, c.till_id);
+        c.till_id = "../etc".into();
+        assert!(c.validate().is_err());
     }
 
     #[test]
@@ -578,6 +616,7 @@ mod tests {
         assert!(c.set("timing.nope", "1").is_err());
         assert!(c.set("timing.first_poll_ms", "soon").is_err());
         assert!(c.set("till_code", "lower").is_err());
+        assert!(c.set("till_id", &new_till_id()).is_err(), "never a setting");
         assert_eq!(c.till_code, "T1", "a refused set changes nothing");
         assert!(c
             .to_pairs()

@@ -7,9 +7,23 @@ use std::path::Path;
 use ecommpay::gate::{codes, GateClient, GateError, StatusRequest};
 use ecommpay::Secret;
 
+use serde::Serialize;
+use serde_json::json;
+
 use crate::core::gate_client;
+use crate::db::{audit, payments};
+use crate::engine::bound::{retired_secret_name, secret_id};
 use crate::error::{Result, TillError};
 use crate::till::{create_data_dir, InitOptions, Till};
+
+/// What [`Till::reconnect`] changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reconnected {
+    pub project_id: u64,
+    pub gateway_url: String,
+    /// Open payments made with another gateway or project: still followed there until final.
+    pub still_followed_elsewhere: usize,
+}
 
 /// What the gateway made of a signed status request for a payment id nobody used.
 #[derive(Debug)]
@@ -71,4 +85,72 @@ impl Till {
         till.set_secret(secret, actor)?;
         Ok(till)
     }
+}
+
+impl Till {
+    /// Moves a till that has a secret to another project, gateway or secret: the new
+    /// credentials are probed first ([`probe`]); nothing changes when the gateway refuses
+    /// them. Payments made before stay bound to the gateway, project and secret they were made
+    /// with (a replaced secret is kept in the keyring under its id while payments signed with
+    /// it are open) and are followed there until final.
+    pub async fn reconnect(
+        &self,
+        project_id: u64,
+        gateway_url: &str,
+        payment_page_url: Option<&str>,
+        secret: Option<&str>,
+        actor: &str,
+    ) -> Result<Reconnected> {
+        let mut cfg = self.config();
+        cfg.project_id = project_id;
+        cfg.gateway_url = gateway_url.trim().trim_end_matches('/').to_owned();
+        if let Some(u) = payment_page_url {
+            cfg.payment_page_url = u.trim().trim_end_matches('/').to_owned();
+        }
+        cfg.validate()?;
+        let old_secret = self.core.secret()?;
+        let new_secret = match secret.map(str::trim_end).filter(|s| !s.is_empty()) {
+            Some(s) => Secret::new_checked(s).map_err(|_| TillError::SecretEmpty)?,
+            None => old_secret.clone(),
+        };
+        match probe(&gate_client(&cfg, new_secret.clone())?, &cfg.till_code).await {
+            Probe::Accepted => {}
+            Probe::Refused(e) => return Err(TillError::CredentialsRefused(e.to_string())),
+            Probe::Failed(e) => return Err(TillError::Gateway(e)),
+        }
+        let old_id = secret_id(&old_secret);
+        if secret_id(&new_secret) != old_id {
+            // Open payments signed with the old secret are still followed with it.
+            let open = payments::open_secret_ids(&self.core.db().conn)?;
+            if open.contains(&old_id) {
+                self.core.keys.set(
+                    &retired_secret_name(&old_id),
+                    old_secret.expose_for_keyring(),
+                )?;
+            }
+            self.core.set_secret(&new_secret)?;
+        }
+        cfg.save(&self.core.data_dir)?;
+        *self.core.config.write().unwrap_or_else(|e| e.into_inner()) = cfg.clone();
+        self.core.reset_gate();
+        let elsewhere =
+            payments::open_elsewhere(&self.core.db().conn, &cfg.gateway_url, cfg.project_id)?;
+        audit::append(
+            &self.core.db().conn,
+            actor,
+            "reconnected",
+            &cfg.till_code,
+            &json!({"project_id": cfg.project_id, "gateway_url": cfg.gateway_url, "secret_changed": secret.is_some(), "still_followed_elsewhere": elsewhere}),
+        )?;
+        Ok(Reconnected {
+            project_id: cfg.project_id,
+            gateway_url: cfg.gateway_url,
+            still_followed_elsewhere: elsewhere,
+        })
+    }
+}
+
+/// The settings that change only through [`Till::reconnect`] once a till has a secret.
+pub(crate) fn needs_connect(key: &str) -> bool {
+    matches!(key, "project_id" | "gateway_url")
 }

@@ -1,7 +1,7 @@
 //! The shared inside of a [`crate::Till`]: configuration, the database, the keyring, the
 //! lazily loaded secret and card vault, the Gate client, and the event channel.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
@@ -36,6 +36,9 @@ pub(crate) struct Core {
     /// a follower finds in the database (another process received it) is announced once, and
     /// never twice when this process received it itself.
     announced: Mutex<HashSet<(String, u8)>>,
+    /// Gate clients for payments bound to another gateway, project or secret than the
+    /// config's (see `engine::bound`), by (URL, project, secret id).
+    pub(crate) bound_gates: Mutex<HashMap<(String, u64, String), Arc<GateClient>>>,
 }
 
 /// Which announcement an event is, for [`Core::emit`]'s once-only rule.
@@ -75,6 +78,7 @@ impl Core {
             vault: Mutex::new(None),
             events,
             announced: Mutex::new(HashSet::new()),
+            bound_gates: Mutex::new(HashMap::new()),
         }
     }
 
@@ -168,6 +172,10 @@ impl Core {
     /// Forgets the cached client (after a config change).
     pub fn reset_gate(&self) {
         *self.gate.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.bound_gates
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     /// The Gate client, built on first use.

@@ -49,6 +49,10 @@ pub enum TillError {
     Gateway(#[from] GateError),
     #[error("the gateway refused these credentials (check the project id and the secret): {0}")]
     CredentialsRefused(String),
+    /// The project, the gateway or the secret of a till that has a secret changes only through
+    /// the Connect probe (`Till::reconnect`, `cashier connect`).
+    #[error("{0} changes only through `cashier connect` (or Settings > Connect), which checks the new credentials with the gateway first; payments of the old gateway are still followed there")]
+    NeedsConnect(String),
     #[error("no payment {0}")]
     PaymentNotFound(String),
     #[error("no saved card {0}")]
@@ -124,6 +128,7 @@ impl TillError {
             TillError::Request(_) => "invalid_request",
             TillError::Gateway(e) => gateway_code(e),
             TillError::CredentialsRefused(_) => "credentials_refused",
+            TillError::NeedsConnect(_) => "needs_connect",
             TillError::PaymentNotFound(_) => "payment_not_found",
             TillError::CardNotFound(_) => "card_not_found",
             TillError::PayoutRequestNotFound(_) => "payout_request_not_found",

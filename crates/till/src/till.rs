@@ -50,7 +50,7 @@ pub struct Check {
 /// The till. Cheap to clone; all clones share one database connection, one event channel.
 #[derive(Clone)]
 pub struct Till {
-    core: Arc<Core>,
+    pub(crate) core: Arc<Core>,
 }
 
 /// Creates the data folder (and its parents) when missing.
@@ -114,8 +114,14 @@ impl Till {
         let cfg = Config::load(data_dir)?;
         let db = Db::open(&data_dir.join(config::defaults::DB_FILE))?;
         let keys = Box::new(OsKeyring::for_data_dir(data_dir));
-        let till = Till::from_parts(data_dir.to_owned(), cfg, db, keys);
-        payouts::expire(&till.core.db().conn)?;
+        let till = Till::from_parts(data_dir.to_owned(), cfg.clone(), db, keys);
+        {
+            let db = till.core.db();
+            payouts::expire(&db.conn)?;
+            // Payments written before they carried their gateway: the config they were made
+            // with (secret: the current one).
+            payments::bind_unbound(&db.conn, &cfg.gateway_url, &cfg.payment_page_url, None)?;
+        }
         Ok(till)
     }
 
@@ -144,6 +150,9 @@ impl Till {
 
     /// Changes one setting, validated, saved atomically and audited.
     pub fn set_setting(&self, key: &str, value: &str, actor: &str) -> Result<()> {
+        if connect::needs_connect(key) && self.secret_configured()? {
+            return Err(TillError::NeedsConnect(key.to_owned()));
+        }
         let mut cfg = self.core.config();
         cfg.set(key, value)?;
         cfg.save(&self.core.data_dir)?;

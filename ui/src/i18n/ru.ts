@@ -211,6 +211,7 @@ export const ruErrors: Record<ErrorCode, string> = {
   gateway_malformed: "Ответ банка не удалось прочитать.",
   gateway_bad_signature: "Ответ банка не прошёл проверку подписи.",
   credentials_refused: "ECommPay не принял ID проекта или API-ключ. Проверьте оба и попробуйте снова.",
+  needs_connect: "Проект, шлюз или API-ключ этой кассы меняются только через «Подключиться к ECommPay»: новые данные сначала проверяются в ECommPay. Уже сделанные платежи по-прежнему отслеживаются там, где они были сделаны.",
   payment_not_found: "Нет такого платежа.",
   card_not_found: "Нет такой карты.",
   payout_request_not_found: "Нет такого запроса на выплату.",

@@ -336,6 +336,9 @@ mod tests {
                     created_by: None,
                     follow_until: 0,
                     flow: crate::config::SaleFlow::Gate,
+                    gateway_url: String::new(),
+                    payment_page_url: String::new(),
+                    secret_id: None,
                     link_expires_at: None,
                 },
             )

@@ -9,10 +9,10 @@ pub mod payouts;
 pub mod schema;
 pub mod users;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::error::{Result, TillError};
 
@@ -36,6 +36,37 @@ impl Db {
     /// An in-memory database (unit tests).
     pub fn open_in_memory() -> Result<Db> {
         Self::setup(Connection::open_in_memory()?)
+    }
+
+    /// A read-only connection to the database at `path`, which [`Db::open`] has set up (WAL,
+    /// migrated): nothing is migrated or written here. In WAL mode its reads never block the
+    /// writer, nor wait for it (a long CSV export holds only its own snapshot).
+    pub fn open_read_only(path: &Path) -> Result<Db> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        // The journal mode belongs to the file (the writer set WAL); a read-only connection
+        // cannot change it, only say which one it is.
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(TillError::Config(format!(
+                "{} is not in WAL mode ({mode}): open it for writing first",
+                path.display()
+            )));
+        }
+        Ok(Db { conn })
+    }
+
+    /// The database file, or `None` for an in-memory database (which has no other connection).
+    pub fn file_path(&self) -> Option<PathBuf> {
+        self.conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
     }
 
     fn setup(conn: Connection) -> Result<Db> {

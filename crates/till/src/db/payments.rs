@@ -136,6 +136,12 @@ pub struct Payment {
     pub flow: SaleFlow,
     /// Payment Page: when the link stops working (`best_before`).
     pub link_expires_at: Option<i64>,
+    /// The gateway that knows this payment: every poll, resend and check uses these, never
+    /// the current config (`project_id` above belongs with them).
+    pub gateway_url: String,
+    pub payment_page_url: String,
+    /// Which secret signed it: a key id (see `Core::secret_id`), never the secret.
+    pub secret_id: Option<String>,
 }
 
 impl Payment {
@@ -145,7 +151,7 @@ impl Payment {
     }
 }
 
-pub(crate) const COLUMNS: &str = "id, payment_id, kind, amount, currency, project_id, customer_id, customer_ip, description, card_id, masked_card, state, gateway_status, code, message, request_id, redirect_url, redirect_method, created_by, created_at, sent_at, answered_at, final_at, follow_until, abandoned_at, send_attempts, poll_count, last_error, flagged, flow, link_expires_at";
+pub(crate) const COLUMNS: &str = "id, payment_id, kind, amount, currency, project_id, customer_id, customer_ip, description, card_id, masked_card, state, gateway_status, code, message, request_id, redirect_url, redirect_method, created_by, created_at, sent_at, answered_at, final_at, follow_until, abandoned_at, send_attempts, poll_count, last_error, flagged, flow, link_expires_at, coalesce(gateway_url, ''), coalesce(payment_page_url, ''), secret_id";
 
 pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
     let kind: String = r.get(2)?;
@@ -189,6 +195,9 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
         flagged: r.get::<_, i64>(28)? != 0,
         flow: SaleFlow::parse(&r.get::<_, String>(29)?).ok_or_else(|| bad(29, "flow"))?,
         link_expires_at: r.get(30)?,
+        gateway_url: r.get(31)?,
+        payment_page_url: r.get(32)?,
+        secret_id: r.get(33)?,
     })
 }
 
@@ -208,6 +217,10 @@ pub struct NewPayment {
     pub follow_until: i64,
     pub flow: SaleFlow,
     pub link_expires_at: Option<i64>,
+    /// Where it is sent and followed (the config at the time it is written).
+    pub gateway_url: String,
+    pub payment_page_url: String,
+    pub secret_id: Option<String>,
 }
 
 /// The last four digits of a masked card, for the "card ending in" search.
@@ -230,8 +243,8 @@ pub fn last4(masked: &str) -> Option<String> {
 
 pub fn insert(conn: &Connection, p: &NewPayment) -> Result<i64> {
     conn.execute(
-        "INSERT INTO payments(payment_id, kind, amount, currency, project_id, customer_id, customer_ip, description, card_id, masked_card, card_last4, state, stage, created_by, created_at, follow_until, flow, link_expires_at)
-         VALUES (?1, ?2, ?3, 'UZS', ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'created', 0, ?11, ?12, ?13, ?14, ?15)",
+        "INSERT INTO payments(payment_id, kind, amount, currency, project_id, customer_id, customer_ip, description, card_id, masked_card, card_last4, state, stage, created_by, created_at, follow_until, flow, link_expires_at, gateway_url, payment_page_url, secret_id)
+         VALUES (?1, ?2, ?3, 'UZS', ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'created', 0, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         params![
             p.payment_id,
             p.kind.as_str(),
@@ -248,6 +261,9 @@ pub fn insert(conn: &Connection, p: &NewPayment) -> Result<i64> {
             p.follow_until,
             p.flow.as_str(),
             p.link_expires_at,
+            p.gateway_url,
+            p.payment_page_url,
+            p.secret_id,
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -275,6 +291,41 @@ pub fn by_row(conn: &Connection, id: i64) -> Result<Payment> {
     )
     .optional()?
     .ok_or_else(|| TillError::PaymentNotFound(format!("#{id}")))
+}
+
+/// Payments written before they were bound to a gateway (schema 4) get the config of the
+/// till as it is: they were made with it (a till that changed its gateway since could not
+/// follow them anyway). Run when the till opens.
+pub fn bind_unbound(
+    conn: &Connection,
+    gateway_url: &str,
+    payment_page_url: &str,
+    secret_id: Option<&str>,
+) -> Result<usize> {
+    Ok(conn.execute(
+        "UPDATE payments SET gateway_url = ?1, payment_page_url = ?2, secret_id = coalesce(secret_id, ?3) WHERE gateway_url IS NULL",
+        params![gateway_url, payment_page_url, secret_id],
+    )?)
+}
+
+/// How many payments that are not final belong to another gateway or project than
+/// `(gateway_url, project_id)`: they are still followed there until final.
+pub fn open_elsewhere(conn: &Connection, gateway_url: &str, project_id: u64) -> Result<usize> {
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM payments WHERE stage < 4 AND (gateway_url != ?1 OR project_id != ?2)",
+        params![gateway_url, project_id as i64],
+        |r| r.get(0),
+    )?;
+    Ok(n as usize)
+}
+
+/// The secret ids that payments not yet final were signed with.
+pub fn open_secret_ids(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT secret_id FROM payments WHERE stage < 4 AND secret_id IS NOT NULL",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Every payment that is not final, oldest first.
@@ -437,6 +488,9 @@ mod tests {
             follow_until: now_ms() + 60_000,
             flow: SaleFlow::Gate,
             link_expires_at: None,
+            gateway_url: "http://127.0.0.1:9".into(),
+            payment_page_url: "http://127.0.0.1:9/payment".into(),
+            secret_id: None,
         }
     }
 

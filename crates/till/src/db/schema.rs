@@ -148,4 +148,12 @@ ALTER TABLE payout_approvals ADD COLUMN note TEXT;
 ALTER TABLE payments ADD COLUMN flow TEXT NOT NULL DEFAULT 'gate' CHECK (flow IN ('gate', 'payment_page'));
 ALTER TABLE payments ADD COLUMN link_expires_at INTEGER;
 "#,
+    // 4: a payment is bound to the gateway that knows it: the Gate and Payment Page URLs it was
+    // made with and which secret signed it (a key id, never the secret). NULL for payments made
+    // before: they were made with the config of their time, filled in when the till opens.
+    r#"
+ALTER TABLE payments ADD COLUMN gateway_url TEXT;
+ALTER TABLE payments ADD COLUMN payment_page_url TEXT;
+ALTER TABLE payments ADD COLUMN secret_id TEXT;
+"#,
 ];

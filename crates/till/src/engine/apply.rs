@@ -86,13 +86,7 @@ impl Core {
         let events = {
             let db = self.db();
             let tx = db.conn.unchecked_transaction()?;
-            let events = apply_in_tx(
-                &tx,
-                payment,
-                inc,
-                vault.as_deref(),
-                self.config().project_id,
-            )?;
+            let events = apply_in_tx(&tx, payment, inc, vault.as_deref())?;
             tx.commit()?;
             events
         };
@@ -106,7 +100,6 @@ fn apply_in_tx(
     payment: Option<&Payment>,
     inc: &Incoming<'_>,
     vault: Option<&CardVault>,
-    project_id: u64,
 ) -> Result<Vec<TillEvent>> {
     let r = inc.report;
     let raw = redact(&r.raw);
@@ -153,9 +146,9 @@ fn apply_in_tx(
         flag("bad_signature".into(), &mut events)?;
         return Ok(events);
     }
-    let mut project_checked = p.clone();
-    project_checked.project_id = project_id;
-    let diffs = mismatches(&project_checked, r);
+    // Checked against the payment's own project, never the config's: a till moved to another
+    // project still follows (and checks) its old payments as they were made.
+    let diffs = mismatches(&p, r);
     if !diffs.is_empty() {
         flag(format!("mismatch: {}", diffs.join(", ")), &mut events)?;
         return Ok(events);
@@ -327,6 +320,9 @@ mod tests {
                 created_by: None,
                 follow_until: i64::MAX,
                 flow: crate::config::SaleFlow::Gate,
+                gateway_url: String::new(),
+                payment_page_url: String::new(),
+                secret_id: None,
                 link_expires_at: None,
             },
         )
@@ -365,7 +361,6 @@ mod tests {
                 report: r,
             },
             vault,
-            7,
         )
         .unwrap();
         tx.commit().unwrap();

@@ -47,7 +47,8 @@ impl Core {
     /// One status request for `p`, applied. Returns false when the gateway does not know the
     /// payment and it was resent.
     pub(crate) async fn poll_once(&self, p: &Payment) -> Result<()> {
-        let gate = self.gate()?;
+        // Asked where it was made, with the secret that signed it.
+        let gate = self.gate_for(p)?;
         let req = StatusRequest::new(&p.payment_id)?;
         let answer = gate.status(&req).await;
         payments::count_poll(&self.db().conn, p.id)?;

@@ -2,6 +2,7 @@
 //! status, sales, payouts, and recovery after a restart.
 
 pub mod apply;
+pub mod bound;
 pub mod follow;
 pub mod page;
 pub mod payout;

@@ -33,7 +33,7 @@ impl Core {
     /// The signed link of Payment Page sale `p`, from its own columns.
     pub(crate) fn page_link(&self, p: &Payment) -> Result<String> {
         let cfg = self.config();
-        let secret = self.secret()?;
+        let secret = self.secret_for(p)?;
         let expires = p
             .link_expires_at
             .unwrap_or_else(|| now_ms() + cfg.timing.sale_payable_ms as i64);
@@ -48,7 +48,7 @@ impl Core {
             best_before: Some(best_before_text(expires)),
             force_payment_method: (!force.is_empty()).then(|| force.to_owned()),
         };
-        Ok(page.url(cfg.payment_page_url.trim_end_matches('/'), &secret))
+        Ok(page.url(self.page_url_for(p).trim_end_matches('/'), &secret))
     }
 
     /// "Sends" a Payment Page sale: the link is written with the payment (it is handed to the

@@ -11,7 +11,7 @@
 //! be approved afterwards.
 
 use ecommpay::Tiyin;
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -107,7 +107,7 @@ impl Core {
         let ttl = self.config().timing.payout_request_ttl_ms as i64;
         let id = {
             let db = self.db();
-            let tx = db.conn.unchecked_transaction()?;
+            let tx = immediate(&db.conn)?;
             cards::get(&tx, input.card_id)?;
             let sale_row = match &input.sale_payment_id {
                 Some(s) => Some(self.check_return(&tx, s, input.card_id, amount, false)?),
@@ -149,10 +149,11 @@ impl Core {
             return Err(TillError::NotManager);
         }
         let cfg = self.config();
+        let secret_id = self.current_secret_id()?;
         let (row, payment_id) = {
             let db = self.db();
             payouts::expire(&db.conn)?;
-            let tx = db.conn.unchecked_transaction()?;
+            let tx = immediate(&db.conn)?;
             let req = pending_request(&tx, id)?;
             if req.requested_by == Some(approver.id) || req.requested_name == approver.name {
                 return Err(TillError::SelfApproval);
@@ -189,6 +190,9 @@ impl Core {
                     follow_until: now_ms() + cfg.timing.payout_follow_ms as i64,
                     flow: crate::config::SaleFlow::Gate,
                     link_expires_at: None,
+                    gateway_url: cfg.gateway_url.clone(),
+                    payment_page_url: cfg.payment_page_url.clone(),
+                    secret_id: Some(secret_id.clone()),
                 },
             )?;
             if !payouts::approve(&tx, id, approver.id, row)? {
@@ -241,7 +245,7 @@ impl Core {
         let row = {
             let db = self.db();
             payouts::expire(&db.conn)?;
-            let tx = db.conn.unchecked_transaction()?;
+            let tx = immediate(&db.conn)?;
             let req = pending_request(&tx, id)?;
             if !payouts::reject(&tx, id, decider.id, note)? {
                 return Err(TillError::PayoutNotPending {
@@ -266,6 +270,13 @@ impl Core {
         });
         Ok(row)
     }
+}
+
+/// A write transaction that takes the database's write lock at once: what is returned for a
+/// sale, today's payouts and a request's state are read and the new row written under one
+/// lock, so two processes (the app and `cashier`) can never both pass the same check.
+fn immediate(conn: &Connection) -> rusqlite::Result<Transaction<'_>> {
+    Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
 }
 
 /// Request `id`, when it still waits for a manager's decision.

@@ -43,6 +43,7 @@ impl Core {
             cfg.till_code, r[0], r[1], r[2], r[3]
         );
         let (flow, _) = cfg.sale_flow();
+        let secret_id = self.current_secret_id()?;
         let created = now_ms();
         // Payment Page: the link works until `best_before`, the end of the QR's countdown; the
         // gateway may then still be finishing a payment opened at the last moment.
@@ -74,6 +75,9 @@ impl Core {
                     follow_until,
                     flow,
                     link_expires_at,
+                    gateway_url: cfg.gateway_url.clone(),
+                    payment_page_url: cfg.payment_page_url.clone(),
+                    secret_id: Some(secret_id.clone()),
                 },
             )?;
             audit::append(

@@ -86,7 +86,8 @@ impl Core {
             return self.open_page(p);
         }
         let call = self.build_call(p)?;
-        let gate = self.gate()?;
+        // The gateway this payment was made for, whatever the config says now.
+        let gate = self.gate_for(p)?;
         hooks::hold("before_send").await;
         let attempt = {
             let db = self.db();
@@ -158,6 +159,17 @@ impl Core {
                 // 3041: this payment_id already exists at the gateway, so an earlier send
                 // did arrive. Follow it; never pick a new id.
                 self.record_failure(p, &e, Some("duplicate_id: an earlier send arrived"))?;
+                Sent::MaybeArrived
+            }
+            Err(e @ GateError::Rejected { .. }) if p.answered_at.is_some() => {
+                // A resend refused after the gateway had accepted this payment (3221, 3241,
+                // any rejection): the payment exists there and may still be paid. It is never
+                // failed on this: it stays followed at its gateway until the gateway says.
+                self.record_failure(
+                    p,
+                    &e,
+                    Some("resend_refused: the payment was accepted before"),
+                )?;
                 Sent::MaybeArrived
             }
             Err(e @ GateError::Rejected { .. }) => {
