@@ -70,6 +70,7 @@ fn translate(e: &TillEvent) -> Option<UiEvent> {
         | T::Link { .. }
         | T::LinkMissing { .. }
         | T::Abandoned { .. }
+        | T::CardNotSaved { .. }
         | T::GatewayTrouble { .. } => return None,
     })
 }

@@ -81,6 +81,7 @@ pub fn reading(e: &TillEvent) -> Option<Result<(), &str>> {
         | TillEvent::LateSuccess { .. }
         | TillEvent::Abandoned { .. }
         | TillEvent::Flagged { .. }
+        | TillEvent::CardNotSaved { .. }
         | TillEvent::PayoutRequested { .. }
         | TillEvent::PayoutDecided { .. } => None,
     }

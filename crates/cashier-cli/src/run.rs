@@ -90,6 +90,9 @@ fn show(out: &Out, e: &TillEvent) {
         TillEvent::Flagged { reason, .. } => {
             eprintln!("warning: a gateway message was kept but not applied: {reason}")
         }
+        TillEvent::CardNotSaved { message, .. } => {
+            eprintln!("warning: the sale is paid, but its card was NOT saved (no payout to it will be possible): {message}")
+        }
         TillEvent::GatewayTrouble { message, .. } => {
             eprintln!("gateway trouble (retrying with the same payment id): {message}")
         }

@@ -18,10 +18,13 @@ use crate::events::TillEvent;
 use crate::keystore::{names, KeyStore};
 use crate::vault::CardVault;
 
+use crate::pepper::PinPepper;
 /// The meta key of the vault's key-check value.
 pub(crate) const META_KEY_CHECK: &str = "vault_key_check";
 
 pub(crate) struct Core {
+/// The meta key of the PIN pepper's check value.
+pub(crate) const META_PEPPER_CHECK: &str = "pin_pepper_check";
     pub data_dir: PathBuf,
     pub config: RwLock<Config>,
     db: Mutex<Db>,
@@ -36,6 +39,7 @@ pub(crate) struct Core {
     /// a follower finds in the database (another process received it) is announced once, and
     /// never twice when this process received it itself.
     announced: Mutex<HashSet<(String, u8)>>,
+    pin_pepper: Mutex<Option<Arc<PinPepper>>>,
     /// Gate clients for payments bound to another gateway, project or secret than the
     /// config's (see `engine::bound`), by (URL, project, secret id).
     pub(crate) bound_gates: Mutex<HashMap<(String, u64, String), Arc<GateClient>>>,
@@ -83,6 +87,7 @@ impl Core {
     }
 
     /// The database. Never held across an `.await`.
+            pin_pepper: Mutex::new(None),
     pub fn db(&self) -> MutexGuard<'_, Db> {
         self.db.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -151,10 +156,13 @@ impl Core {
         if let Some(s) = slot.as_ref() {
             return Ok(s.clone());
         }
-        let text = self
-            .keys
-            .get(names::API_SECRET)?
-            .ok_or(TillError::SecretMissing)?;
+        let Some(text) = self.keys.get(names::API_SECRET)? else {
+            // Set once and gone now: the till's keys are missing, not yet to be entered.
+            return Err(match self.missing_keys()? {
+                m if m.is_empty() => TillError::SecretMissing,
+                _ => self.keys_missing()?,
+            });
+        };
         let secret = Secret::new_checked(text.as_str()).map_err(|_| TillError::SecretEmpty)?;
         *slot = Some(secret.clone());
         Ok(secret)
@@ -207,7 +215,7 @@ impl Core {
                 }
                 v
             }
-            None if check.is_some() => return Err(TillError::DataKeyMissing),
+            None if check.is_some() => return Err(self.keys_missing()?),
             None => {
                 let (v, text) = CardVault::generate();
                 self.keys.set(names::DATA_KEY, &text)?;
@@ -218,5 +226,67 @@ impl Core {
         let v = Arc::new(vault);
         *slot = Some(v.clone());
         Ok(v)
+    }
+}
+
+impl Core {
+    /// The PIN pepper ([`crate::pepper`]): from the keyring, created on first use for a
+    /// database that has none yet, refused when the database belongs to another one.
+    pub fn pin_pepper(&self) -> Result<Arc<PinPepper>> {
+        let mut slot = self.pin_pepper.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(p) = slot.as_ref() {
+            return Ok(p.clone());
+        }
+        let check = self.db().meta_get(META_PEPPER_CHECK)?;
+        let pepper = match self.keys.get(names::PIN_PEPPER)? {
+            Some(text) => {
+                let p = PinPepper::from_base64(&text).map_err(|_| TillError::PinKeyMismatch)?;
+                match &check {
+                    Some(c) if *c != p.check_value() => return Err(TillError::PinKeyMismatch),
+                    Some(_) => {}
+                    None => self.db().meta_set(META_PEPPER_CHECK, &p.check_value())?,
+                }
+                p
+            }
+            None if check.is_some() => return Err(self.keys_missing()?),
+            None => {
+                let (p, text) = PinPepper::generate();
+                self.keys.set(names::PIN_PEPPER, &text)?;
+                self.db().meta_set(META_PEPPER_CHECK, &p.check_value())?;
+                p
+            }
+        };
+        let p = Arc::new(pepper);
+        *slot = Some(p.clone());
+        Ok(p)
+    }
+
+    /// The keys this till had that the keyring does not hold now (entry names): the card vault
+    /// key and the PIN pepper when the database knows them (their check values), the API
+    /// secret when it was ever set (the audit log says so).
+    pub fn missing_keys(&self) -> Result<Vec<&'static str>> {
+        let mut out = Vec::new();
+        for (name, meta) in [
+            (names::DATA_KEY, META_KEY_CHECK),
+            (names::PIN_PEPPER, META_PEPPER_CHECK),
+        ] {
+            let known = self.db().meta_get(meta)?.is_some();
+            if known && self.keys.get(name)?.is_none() {
+                out.push(name);
+            }
+        }
+        let set_once = crate::db::audit::has_action(&self.db().conn, "secret_set")?;
+        if set_once && self.keys.get(names::API_SECRET)?.is_none() {
+            out.push(names::API_SECRET);
+        }
+        Ok(out)
+    }
+
+    /// [`TillError::KeysMissing`] for this till, naming what is missing.
+    pub fn keys_missing(&self) -> Result<TillError> {
+        Ok(TillError::KeysMissing {
+            data_dir: self.data_dir.clone(),
+            missing: self.missing_keys()?,
+        })
     }
 }

@@ -27,6 +27,17 @@ pub enum TillError {
     DataKeyMissing,
     #[error("the card vault key in the OS keyring does not belong to this database")]
     DataKeyMismatch,
+    /// A real till whose keys (the card vault key, the PIN pepper, the API secret) are not in
+    /// this computer's keyring: the data folder was copied or restored by hand, the app was
+    /// reinstalled with a new keyring, or another OS user opened it. `missing` names the
+    /// entries ([`crate::keystore::names`]).
+    #[error("{}", keys_missing_text(data_dir, missing))]
+    KeysMissing {
+        data_dir: PathBuf,
+        missing: Vec<&'static str>,
+    },
+    #[error("the PIN key in the OS keyring does not belong to this database")]
+    PinKeyMismatch,
     #[error(
         "a saved card could not be decrypted (card {0}); the keyring's vault key may have changed"
     )]
@@ -120,6 +131,8 @@ impl TillError {
             TillError::SecretEmpty => "secret_empty",
             TillError::DataKeyMissing => "data_key_missing",
             TillError::DataKeyMismatch => "data_key_mismatch",
+            TillError::KeysMissing { .. } => "keys_missing",
+            TillError::PinKeyMismatch => "pin_key_mismatch",
             TillError::VaultDecrypt(_) => "vault_decrypt",
             TillError::Database(_) => "database",
             TillError::SchemaTooNew { .. } => "schema_too_new",
@@ -157,6 +170,38 @@ impl TillError {
     }
 }
 
+/// What [`TillError::KeysMissing`] says: exactly what is missing, where the data folder is,
+/// and what helps.
+fn keys_missing_text(data_dir: &std::path::Path, missing: &[&str]) -> String {
+    let names: Vec<&str> = missing
+        .iter()
+        .map(|m| match *m {
+            crate::keystore::names::API_SECRET => "the API secret",
+            crate::keystore::names::DATA_KEY => "the card vault key",
+            crate::keystore::names::PIN_PEPPER => "the PIN key",
+            other => other,
+        })
+        .collect();
+    let what = if names.is_empty() {
+        String::new()
+    } else {
+        format!(" (missing: {})", names.join(", "))
+    };
+    let secret_only = missing == [crate::keystore::names::API_SECRET];
+    format!(
+        "this till's keys are not in this computer's keyring{what}: restore from a backup \
+         (`cashier backup restore --from FILE --data-dir DIR`, or \"Restore from a backup\" in \
+         the app), or open this data folder as the OS user, on the computer, that set the till \
+         up{}; data folder: {}",
+        if secret_only {
+            "; or enter the API secret again (`cashier secret set`)"
+        } else {
+            ""
+        },
+        data_dir.display()
+    )
+}
+
 /// The code of a gateway failure: what kind of failure, so that the UI can say what to do.
 pub fn gateway_code(e: &GateError) -> &'static str {
     match e {
@@ -182,6 +227,10 @@ mod tests {
         let samples = [
             TillError::SecretMissing,
             TillError::DataKeyMissing,
+            TillError::KeysMissing {
+                data_dir: PathBuf::from("/d"),
+                missing: vec!["data-key"],
+            },
             TillError::SelfApproval,
             TillError::WrongPin { attempts_left: 2 },
             TillError::UserInactive("a".into()),

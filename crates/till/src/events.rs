@@ -59,6 +59,14 @@ pub enum TillEvent {
     Abandoned { payment_id: String },
     /// A gateway message was kept but not applied (mismatch, bad signature, conflict).
     Flagged { payment_id: String, reason: String },
+    /// A sale succeeded but its card could not be saved (no payout to it will be possible):
+    /// most often the till's keys are missing from the keyring (`code` `keys_missing`).
+    /// The sale itself is paid and recorded.
+    CardNotSaved {
+        payment_id: String,
+        code: String,
+        message: String,
+    },
     /// A request or poll failed; the engine retries by itself (same `payment_id`).
     GatewayTrouble {
         payment_id: String,
@@ -91,6 +99,7 @@ impl TillEvent {
             | LateSuccess { payment_id, .. }
             | Abandoned { payment_id }
             | Flagged { payment_id, .. }
+            | CardNotSaved { payment_id, .. }
             | GatewayTrouble { payment_id, .. } => Some(payment_id),
             PayoutDecided { payment_id, .. } => payment_id.as_deref(),
             PayoutRequested { .. } => None,

@@ -21,8 +21,9 @@
 //!   in the keyring next to the secret, found by a keyed HMAC-SHA256 fingerprint
 //!   ([`vault`]); gateway messages are stored only through `ecommpay::redact`, after their
 //!   signature was checked on the original. People and UIs see the masked card only.
-//! - PINs are Argon2id hashes with a pepper derived from the data key; repeated wrong PINs lock
-//!   the account. The audit log is append-only and hash-chained.
+//! - PINs are Argon2id hashes with a pepper of their own in the keyring ([`pepper`]), so a
+//!   lost card vault key never stops sign-in; repeated wrong PINs lock the account. The audit
+//!   log is append-only and hash-chained.
 //! - Users are deactivated, never deleted, so history keeps who did what
 //!   ([`db::users`]); PIN changes, resets, unlocks and (de)activations are audited.
 
@@ -36,6 +37,8 @@ pub mod events;
 pub mod hooks;
 pub mod keystore;
 pub mod listener;
+pub mod lock;
+pub mod pepper;
 mod till;
 pub mod time;
 pub mod vault;

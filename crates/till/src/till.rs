@@ -24,7 +24,7 @@ use crate::engine::recovery::RecoveryReport;
 use crate::engine::PaymentHandle;
 use crate::error::{gateway_code, Result, TillError};
 use crate::events::TillEvent;
-use crate::keystore::{names, KeyStore, OsKeyring};
+use crate::keystore::{self, names, KeyStore};
 use crate::listener::{self, ListenerHandle};
 
 /// What `init` needs.
@@ -93,11 +93,12 @@ impl Till {
 
     /// The writing half of [`Till::init`], for a `cfg` from [`Till::init_config`] and a data
     /// folder that exists.
-    pub(crate) fn init_with(data_dir: &Path, cfg: Config) -> Result<Till> {
-        let keys = Box::new(OsKeyring::for_data_dir(data_dir));
+    pub(crate) fn init_with(data_dir: &Path, mut cfg: Config) -> Result<Till> {
+        let keys = Box::new(keystore::till_keyring(data_dir, &mut cfg)?);
         let db = Db::open(&data_dir.join(config::defaults::DB_FILE))?;
         let till = Till::from_parts(data_dir.to_owned(), cfg.clone(), db, keys);
         till.core.vault()?;
+        till.core.pin_pepper()?;
         cfg.save(data_dir)?;
         audit::append(
             &till.core.db().conn,
@@ -111,9 +112,13 @@ impl Till {
 
     /// Opens an initialised data folder with the OS keyring.
     pub fn open(data_dir: &Path) -> Result<Till> {
-        let cfg = Config::load(data_dir)?;
+        let mut cfg = Config::load(data_dir)?;
+        let had_id = !cfg.till_id.is_empty();
+        let keys = Box::new(keystore::till_keyring(data_dir, &mut cfg)?);
+        if !had_id && !cfg.till_id.is_empty() {
+            cfg.save(data_dir)?;
+        }
         let db = Db::open(&data_dir.join(config::defaults::DB_FILE))?;
-        let keys = Box::new(OsKeyring::for_data_dir(data_dir));
         let till = Till::from_parts(data_dir.to_owned(), cfg.clone(), db, keys);
         {
             let db = till.core.db();
@@ -198,13 +203,13 @@ impl Till {
     }
 
     pub fn add_user(&self, name: &str, role: Role, pin: &str, actor: &str) -> Result<User> {
-        let vault = self.core.vault()?;
+        let pepper = self.core.pin_pepper()?;
         users::add(
             &self.core.db().conn,
             name,
             role,
             pin,
-            &vault.pin_pepper(),
+            pepper.bytes(),
             actor,
         )
     }
@@ -214,15 +219,32 @@ impl Till {
     }
 
     /// Sign-in: the user when the PIN is right; wrong PINs count towards a lock-out.
+    /// Needs the PIN pepper only, except for a PIN last set before the pepper had its own
+    /// key: that one needs the card vault key once more, and is rehashed on success.
     pub fn verify_pin(&self, name: &str, pin: &str) -> Result<User> {
-        let vault = self.core.vault()?;
+        let pepper = self.core.pin_pepper()?;
+        let legacy = if users::has_legacy_hash(&self.core.db().conn, name)? {
+            Some(self.core.vault()?.pin_pepper())
+        } else {
+            None
+        };
         users::verify_pin(
             &self.core.db().conn,
             name,
             pin,
-            &vault.pin_pepper(),
+            users::Peppers {
+                pin: pepper.bytes(),
+                legacy: legacy.as_deref().map(|v| v.as_slice()),
+            },
             self.pin_policy(),
         )
+    }
+
+    /// The keys this till had that this computer's keyring does not hold (entry names, see
+    /// [`keystore::names`]); empty when nothing is missing. A real till with missing keys
+    /// must say so ([`TillError::KeysMissing`]), never start as something else.
+    pub fn missing_keys(&self) -> Result<Vec<&'static str>> {
+        self.core.missing_keys()
     }
 
     /// A user changes their own PIN (the old one is checked, and counts towards the
@@ -230,8 +252,8 @@ impl Till {
     pub fn change_pin(&self, name: &str, old_pin: &str, new_pin: &str) -> Result<User> {
         users::validate_pin(new_pin)?;
         let user = self.verify_pin(name, old_pin)?;
-        let vault = self.core.vault()?;
-        users::change_pin(&self.core.db().conn, &user, new_pin, &vault.pin_pepper())?;
+        let pepper = self.core.pin_pepper()?;
+        users::change_pin(&self.core.db().conn, &user, new_pin, pepper.bytes())?;
         Ok(user)
     }
 
@@ -245,8 +267,8 @@ impl Till {
     ) -> Result<User> {
         users::validate_pin(new_pin)?;
         let m = self.verify_pin(manager, manager_pin)?;
-        let vault = self.core.vault()?;
-        users::reset_pin(&self.core.db().conn, &m, name, new_pin, &vault.pin_pepper())
+        let pepper = self.core.pin_pepper()?;
+        users::reset_pin(&self.core.db().conn, &m, name, new_pin, pepper.bytes())
     }
 
     /// A manager (PIN checked) lifts `name`'s lock-out. Returns the user.
@@ -446,12 +468,15 @@ impl Till {
                 || (cfg.callback.enabled && cfg.callback.public_url.is_some()),
             detail: cfg.sale_flow_text(),
         });
-        let vault = self.core.vault();
+        let vault = self.core.vault().and_then(|_| self.core.pin_pepper());
         out.push(Check {
             name: "keyring",
             ok: vault.is_ok(),
             detail: match &vault {
-                Ok(_) => format!("card vault key present ({})", self.core.keys.describe()),
+                Ok(_) => format!(
+                    "card vault key and PIN key present ({})",
+                    self.core.keys.describe()
+                ),
                 Err(e) => e.to_string(),
             },
         });

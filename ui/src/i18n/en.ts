@@ -198,6 +198,8 @@ export const enErrors: Record<ErrorCode, string> = {
   secret_empty: "The secret is empty.",
   data_key_missing: "The card key is missing from the system keyring.",
   data_key_mismatch: "The card key in the system keyring belongs to another till.",
+  keys_missing: "This till's keys are not in this computer's keyring. Restore the till from a backup, or open its data folder as the user and on the computer that set it up.",
+  pin_key_mismatch: "The PIN key in the system keyring belongs to another till.",
   vault_decrypt: "A saved card could not be read.",
   database: "The local database failed.",
   schema_too_new: "The data was written by a newer version of the app.",

@@ -197,6 +197,8 @@ export const uzErrors: Record<ErrorCode, string> = {
   secret_empty: "Kalit bo'sh.",
   data_key_missing: "Karta kaliti tizim omborida yo'q.",
   data_key_mismatch: "Ombordagi karta kaliti boshqa kassaga tegishli.",
+  keys_missing: "Bu kassaning kalitlari ushbu kompyuterning kalitlar omborida yo'q. Kassani zaxira nusxadan tiklang yoki uning ma'lumotlar papkasini uni sozlagan foydalanuvchi va kompyuterda oching.",
+  pin_key_mismatch: "Ombordagi PIN kodlar kaliti boshqa kassaga tegishli.",
   vault_decrypt: "Saqlangan kartani o'qib bo'lmadi.",
   database: "Mahalliy ma'lumotlar bazasida xato.",
   schema_too_new: "Ma'lumotlar ilovaning yangiroq versiyasida yozilgan.",

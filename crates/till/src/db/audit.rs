@@ -112,6 +112,18 @@ pub fn verify(conn: &Connection) -> Result<u64> {
     Ok(n)
 }
 
+/// Whether any row records `action` (e.g. whether a secret was ever set).
+pub fn has_action(conn: &Connection, action: &str) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM audit_log WHERE action = ?1 LIMIT 1",
+            [action],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
 /// The newest rows first.
 pub fn recent(conn: &Connection, limit: u32) -> Result<Vec<AuditEntry>> {
     let mut stmt = conn.prepare(

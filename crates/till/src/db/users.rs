@@ -1,6 +1,12 @@
-//! Users (cashier or manager) and their PINs: Argon2id with a per-user salt and a pepper
-//! derived from the keyring's data key (a copy of the database alone cannot be brute-forced),
-//! and a lock-out after repeated wrong PINs (a 4-digit PIN is only safe behind one).
+//! Users (cashier or manager) and their PINs: Argon2id with a per-user salt and the keyring's
+//! PIN pepper ([`crate::pepper`]: a copy of the database alone cannot be brute-forced), and a
+//! lock-out after repeated wrong PINs (a 4-digit PIN is only safe behind one).
+//!
+//! Hashes made before the pepper had its own key were peppered with a key derived from the
+//! card vault key. A hash says which pepper it uses (Argon2's `keyid` parameter is
+//! [`PEPPER_KEYID`] for the PIN pepper, absent for the old one); an old hash still verifies
+//! (the caller passes the old pepper, [`Peppers::legacy`]) and is rehashed with the PIN
+//! pepper at that successful sign-in.
 //!
 //! The PIN rule lives in one place, [`validate_pin`]: 4 to 12 digits, for new users, changed
 //! and reset PINs alike.
@@ -12,7 +18,10 @@
 //! transaction that makes it.
 
 use argon2::password_hash::SaltString;
-use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
+use argon2::{
+    Algorithm, Argon2, KeyId, Params, ParamsBuilder, PasswordHash, PasswordHasher,
+    PasswordVerifier, Version,
+};
 use chacha20poly1305::aead::OsRng;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -62,13 +71,51 @@ pub struct PinPolicy {
     pub lockout_ms: i64,
 }
 
+/// The `keyid` of a hash peppered with the keyring's PIN pepper (`pin-pepper`). Argon2 only
+/// records it; it does not enter the hash.
+pub const PEPPER_KEYID: &[u8] = b"pp1";
+
+/// The peppers a PIN check may need: the PIN pepper, and for a hash made before it existed
+/// the old one (derived from the card vault key), when the caller could load it.
+#[derive(Clone, Copy)]
+pub struct Peppers<'a> {
+    pub pin: &'a [u8],
+    pub legacy: Option<&'a [u8]>,
+}
+
 // Memory 8 MiB, 2 passes: a sign-in at a till must feel instant even on an old PC; the
 // lock-out and the keyring pepper do the heavy lifting against guessing. The parameters are
 // stored in each hash, so raising them later keeps old hashes valid.
 fn hasher(pepper: &[u8]) -> Result<Argon2<'_>> {
-    let params = Params::new(8 * 1024, 2, 1, None).expect("constant params are valid");
+    let params = ParamsBuilder::new()
+        .m_cost(8 * 1024)
+        .t_cost(2)
+        .p_cost(1)
+        .keyid(KeyId::new(PEPPER_KEYID).expect("short key id"))
+        .build()
+        .expect("constant params are valid");
     Argon2::new_with_secret(pepper, Algorithm::Argon2id, Version::V0x13, params)
         .map_err(|e| TillError::Config(format!("argon2: {e}")))
+}
+
+/// Whether a stored hash uses the old pepper (no [`PEPPER_KEYID`]).
+fn is_legacy_hash(stored: &str) -> Result<bool> {
+    let parsed = PasswordHash::new(stored)
+        .map_err(|e| TillError::Config(format!("stored PIN hash: {e}")))?;
+    let params = Params::try_from(&parsed)
+        .map_err(|e| TillError::Config(format!("stored PIN hash: {e}")))?;
+    Ok(params.keyid() != PEPPER_KEYID)
+}
+
+/// Whether `name`'s PIN hash uses the old pepper (the caller then loads it before checking).
+/// False for an unknown name.
+pub fn has_legacy_hash(conn: &Connection, name: &str) -> Result<bool> {
+    let stored: Option<String> = conn
+        .query_row("SELECT pin_hash FROM users WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    stored.map_or(Ok(false), |s| is_legacy_hash(&s))
 }
 
 /// The one PIN rule: 4 to 12 ASCII digits.
@@ -96,7 +143,14 @@ fn hash_pin(pin: &str, pepper: &[u8]) -> Result<String> {
         .to_string())
 }
 
-fn pin_matches(pin: &str, stored: &str, pepper: &[u8]) -> Result<bool> {
+/// Whether `pin` matches `stored`, with the pepper the hash names. An old hash without the
+/// old pepper at hand is an error (the card vault key is missing), never a wrong PIN.
+fn pin_matches(pin: &str, stored: &str, peppers: Peppers<'_>) -> Result<bool> {
+    let pepper = if is_legacy_hash(stored)? {
+        peppers.legacy.ok_or(TillError::DataKeyMissing)?
+    } else {
+        peppers.pin
+    };
     let parsed = PasswordHash::new(stored)
         .map_err(|e| TillError::Config(format!("stored PIN hash: {e}")))?;
     Ok(hasher(pepper)?
@@ -195,7 +249,7 @@ pub fn verify_pin(
     conn: &Connection,
     name: &str,
     pin: &str,
-    pepper: &[u8],
+    peppers: Peppers<'_>,
     policy: PinPolicy,
 ) -> Result<User> {
     let now = now_ms();
@@ -208,7 +262,7 @@ pub fn verify_pin(
         .optional()?;
     let Some((id, role, stored, failed, locked_until, active)) = row else {
         // Same cost as a real check, so timing does not tell which names exist.
-        let _ = hash_pin(pin, pepper);
+        let _ = hash_pin(pin, peppers.pin);
         return Err(TillError::WrongPin {
             attempts_left: policy.max_attempts,
         });
@@ -218,7 +272,7 @@ pub fn verify_pin(
             until: crate::time::local_text(until),
         });
     }
-    if pin_matches(pin, &stored, pepper)? {
+    if pin_matches(pin, &stored, peppers)? {
         // Said only to someone who knows the PIN, so it tells a guesser nothing.
         if !active {
             return Err(TillError::UserInactive(name.to_owned()));
@@ -227,6 +281,13 @@ pub fn verify_pin(
             "UPDATE users SET failed_attempts = 0, locked_until = NULL, last_sign_in = ?2 WHERE id = ?1",
             params![id, now],
         )?;
+        if is_legacy_hash(&stored)? {
+            // The old pepper hangs on the card vault key: move this PIN to the PIN pepper.
+            conn.execute(
+                "UPDATE users SET pin_hash = ?2 WHERE id = ?1 AND pin_hash = ?3",
+                params![id, hash_pin(pin, peppers.pin)?, stored],
+            )?;
+        }
         return Ok(User {
             id,
             name: name.to_owned(),
@@ -388,6 +449,10 @@ mod tests {
     use crate::db::Db;
 
     const PEPPER: &[u8] = b"pepper-for-tests-32-bytes-long!!";
+    const P: Peppers<'static> = Peppers {
+        pin: PEPPER,
+        legacy: None,
+    };
 
     fn policy() -> PinPolicy {
         PinPolicy {
@@ -413,40 +478,97 @@ mod tests {
             "user_exists"
         );
         assert_eq!(
-            verify_pin(&db.conn, "Dilnoza", "4321", PEPPER, policy()).unwrap(),
+            verify_pin(&db.conn, "Dilnoza", "4321", P, policy()).unwrap(),
             u
         );
         // The pepper matters: the same PIN with another pepper fails.
         assert_eq!(
-            verify_pin(&db.conn, "Dilnoza", "4321", b"other", policy())
+            verify_pin(
+                &db.conn,
+                "Dilnoza",
+                "4321",
+                Peppers {
+                    pin: b"other",
+                    legacy: None
+                },
+                policy()
+            )
                 .unwrap_err()
                 .code(),
             "wrong_pin"
         );
         assert!(matches!(
-            verify_pin(&db.conn, "Dilnoza", "0000", PEPPER, policy()),
+            verify_pin(&db.conn, "Dilnoza", "0000", P, policy()),
             Err(TillError::WrongPin { attempts_left: 1 })
         ));
         assert_eq!(
-            verify_pin(&db.conn, "Dilnoza", "0000", PEPPER, policy())
+            verify_pin(&db.conn, "Dilnoza", "0000", P, policy())
                 .unwrap_err()
                 .code(),
             "locked"
         );
         // Locked: even the right PIN is refused now.
         assert_eq!(
-            verify_pin(&db.conn, "Dilnoza", "4321", PEPPER, policy())
+            verify_pin(&db.conn, "Dilnoza", "4321", P, policy())
                 .unwrap_err()
                 .code(),
             "locked"
         );
         assert_eq!(
-            verify_pin(&db.conn, "nobody", "4321", PEPPER, policy())
+            verify_pin(&db.conn, "nobody", "4321", P, policy())
                 .unwrap_err()
                 .code(),
             "wrong_pin"
         );
         assert!(audit::verify(&db.conn).unwrap() >= 3);
+    }
+
+    #[test]
+    fn an_old_hash_verifies_with_the_old_pepper_and_is_rehashed_once() {
+        let db = Db::open_in_memory().unwrap();
+        const OLD: &[u8] = b"old-pepper-from-the-vault-key!!!";
+        add(&db.conn, "Aziz", Role::Manager, "4321", PEPPER, "setup").unwrap();
+        let stored = |db: &Db| -> String {
+            db.conn
+                .query_row("SELECT pin_hash FROM users", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert!(stored(&db).contains("keyid="), "{}", stored(&db));
+        assert!(!has_legacy_hash(&db.conn, "Aziz").unwrap());
+        // A hash as the old code made it: no keyid, the vault-derived pepper.
+        let params = Params::new(8 * 1024, 2, 1, None).unwrap();
+        let old = Argon2::new_with_secret(OLD, Algorithm::Argon2id, Version::V0x13, params)
+            .unwrap()
+            .hash_password(b"4321", &SaltString::generate(&mut OsRng))
+            .unwrap()
+            .to_string();
+        db.conn
+            .execute("UPDATE users SET pin_hash = ?1", [&old])
+            .unwrap();
+        assert!(has_legacy_hash(&db.conn, "Aziz").unwrap());
+        // Without the old pepper: an error, never "wrong PIN" (nothing counted).
+        assert_eq!(
+            verify_pin(&db.conn, "Aziz", "4321", P, policy())
+                .unwrap_err()
+                .code(),
+            "data_key_missing"
+        );
+        let both = Peppers {
+            pin: PEPPER,
+            legacy: Some(OLD),
+        };
+        assert_eq!(
+            verify_pin(&db.conn, "Aziz", "0000", both, policy())
+                .unwrap_err()
+                .code(),
+            "wrong_pin"
+        );
+        assert_eq!(stored(&db), old, "a wrong PIN rehashes nothing");
+        verify_pin(&db.conn, "Aziz", "4321", both, policy()).unwrap();
+        assert_ne!(stored(&db), old);
+        assert!(!has_legacy_hash(&db.conn, "Aziz").unwrap());
+        // From now on the PIN pepper alone is enough.
+        verify_pin(&db.conn, "Aziz", "4321", P, policy()).unwrap();
     }
 
     #[test]

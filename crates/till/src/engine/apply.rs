@@ -69,6 +69,7 @@ impl Core {
                 .as_ref()
                 .is_some_and(|s| s.finality() == Finality::Success)
             && r.card_token.is_some();
+        let mut card_not_saved = None;
         let vault = if wants_card {
             match self.vault() {
                 Ok(v) => Some(v),
@@ -77,6 +78,11 @@ impl Core {
                         code = e.code(),
                         "cannot save the card of a successful sale: {e}"
                     );
+                    card_not_saved = payment.map(|p| TillEvent::CardNotSaved {
+                        payment_id: p.payment_id.clone(),
+                        code: e.code().to_owned(),
+                        message: e.to_string(),
+                    });
                     None
                 }
             }
@@ -91,6 +97,9 @@ impl Core {
             events
         };
         self.emit_all(events.clone());
+        if let Some(e) = card_not_saved {
+            self.emit(e); // said loudly: the sale is paid, its card is not saved
+        }
         Ok(events)
     }
 }
