@@ -38,6 +38,18 @@ pub enum TillError {
     },
     #[error("the PIN key in the OS keyring does not belong to this database")]
     PinKeyMismatch,
+    #[error("the passphrase is empty")]
+    PassphraseEmpty,
+    #[error("the backup passphrase must be at least {min} characters long")]
+    PassphraseTooShort { min: usize },
+    #[error("wrong passphrase: this backup does not open with it; nothing was restored")]
+    BackupWrongPassphrase,
+    #[error("the backup file is damaged or is not a cashier backup ({0}); nothing was restored")]
+    BackupDamaged(String),
+    #[error("the backup was made by a newer version of the app (format {found}; this build reads up to {known}); nothing was restored")]
+    BackupTooNew { found: u32, known: u32 },
+    #[error("{} already holds a till: restore into a new or empty folder, or replace that till on purpose (`--replace`)", .0.display())]
+    RestoreTargetHasTill(PathBuf),
     #[error(
         "a saved card could not be decrypted (card {0}); the keyring's vault key may have changed"
     )]
@@ -152,6 +164,12 @@ impl TillError {
             TillError::DailyLimit { .. } => "daily_limit",
             TillError::ReturnAboveSale { .. } => "return_above_sale",
             TillError::SaleNotReturnable(_) => "sale_not_returnable",
+            TillError::PassphraseEmpty => "passphrase_empty",
+            TillError::PassphraseTooShort { .. } => "passphrase_too_short",
+            TillError::BackupWrongPassphrase => "backup_wrong_passphrase",
+            TillError::BackupDamaged(_) => "backup_damaged",
+            TillError::BackupTooNew { .. } => "backup_too_new",
+            TillError::RestoreTargetHasTill(_) => "restore_target_has_till",
             TillError::CardNotOfSale { .. } => "card_not_of_sale",
             TillError::ReasonMissing => "reason_missing",
             TillError::UserExists(_) => "user_exists",
@@ -190,9 +208,9 @@ fn keys_missing_text(data_dir: &std::path::Path, missing: &[&str]) -> String {
     let secret_only = missing == [crate::keystore::names::API_SECRET];
     format!(
         "this till's keys are not in this computer's keyring{what}: restore from a backup \
-         (`cashier backup restore --from FILE --data-dir DIR`, or \"Restore from a backup\" in \
-         the app), or open this data folder as the OS user, on the computer, that set the till \
-         up{}; data folder: {}",
+         (`cashier backup restore --from FILE --data-dir DIR`, with `--replace` to restore over \
+         this folder; in the app: \"Restore from a backup\"), or open this data folder as the \
+         OS user, on the computer, that set the till up{}; data folder: {}",
         if secret_only {
             "; or enter the API secret again (`cashier secret set`)"
         } else {

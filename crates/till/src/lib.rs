@@ -27,6 +27,7 @@
 //! - Users are deactivated, never deleted, so history keeps who did what
 //!   ([`db::users`]); PIN changes, resets, unlocks and (de)activations are audited.
 
+pub mod backup;
 pub mod config;
 pub mod connect;
 mod core;

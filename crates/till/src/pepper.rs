@@ -25,7 +25,7 @@ impl PinPepper {
     pub fn generate() -> (PinPepper, Zeroizing<String>) {
         let mut key = Zeroizing::new([0u8; 32]);
         OsRng.fill_bytes(key.as_mut());
-        let text = Zeroizing::new(B64.encode(key.as_ref()));
+        let text = Zeroizing::new(B64.encode(&key[..]));
         (PinPepper { key }, text)
     }
 

@@ -43,7 +43,7 @@ impl CardVault {
         let key = ChaCha20Poly1305::generate_key(&mut OsRng);
         let mut bytes = Zeroizing::new([0u8; 32]);
         bytes.copy_from_slice(&key);
-        let text = Zeroizing::new(B64.encode(bytes.as_ref()));
+        let text = Zeroizing::new(B64.encode(&bytes[..]));
         (CardVault { key: bytes }, text)
     }
 
