@@ -100,6 +100,46 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+    /// Backups: one encrypted file (the age format, to a passphrase) with a snapshot of the
+    /// database, the config and the keys, to restore on any computer.
+    Backup {
+        #[command(subcommand)]
+        action: BackupCmd,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCmd,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupCmd {
+    /// Write a backup of this till to FILE; the passphrase (at least 8 characters) is the first
+    /// line of stdin. Safe while the app or a sale runs.
+    Create {
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+        /// Leave the API secret out (enter it again after a restore: `cashier secret set`).
+        #[arg(long)]
+        without_secret: bool,
+    },
+    /// Restore a backup into the data folder (`--data-dir`; any computer, any OS user); the
+    /// passphrase is the first line of stdin. Nothing is written unless every check holds.
+    Restore {
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// Replace the till that the data folder holds.
+        #[arg(long)]
+        replace: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Check the audit log's hash chain: exit 0 when it holds, 2 naming the first row that
+    /// does not.
+    Verify,
 pub enum SecretCmd {
     /// Read the secret from stdin into the OS keyring.
     Set,

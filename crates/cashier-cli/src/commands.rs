@@ -4,7 +4,9 @@ use serde_json::json;
 use till::config::resolve_data_dir;
 use till::{HistoryFilter, InitOptions, Kind, PayoutInput, Role, State, Till, TillError};
 
-use crate::args::{Cli, Command, ConfigCmd, HistoryArgs, PayoutCmd, SecretCmd, UserCmd};
+use crate::args::{
+    AuditCmd, BackupCmd, Cli, Command, ConfigCmd, HistoryArgs, PayoutCmd, SecretCmd, UserCmd,
+};
 use crate::out::{read_stdin_line, som, tagged, Out, ERROR, OK};
 use crate::run::follow_in_terminal;
 
@@ -58,6 +60,12 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
         );
         return Ok(OK);
     }
+    if let Command::Backup {
+        action: BackupCmd::Restore { from, replace },
+    } = &cli.command
+    {
+        return crate::backup::restore(&dir, from, *replace, out);
+    }
     let till = Till::open(&dir)?;
     match cli.command {
         Command::Init { .. } => unreachable!("handled above"),
@@ -75,6 +83,15 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
                     Some(secret.as_str()).filter(|s| !s.trim().is_empty()),
                     "operator",
                 )
+        Command::Backup {
+            action: BackupCmd::Restore { .. },
+        } => unreachable!("handled above"),
+        Command::Backup {
+            action: BackupCmd::Create { to, without_secret },
+        } => crate::backup::create(&till, &to, !without_secret, out),
+        Command::Audit {
+            action: AuditCmd::Verify,
+        } => crate::backup::audit_verify(&till, out),
                 .await?;
             out.either(
                 &tagged("connected", &r),
