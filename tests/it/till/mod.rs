@@ -3,6 +3,7 @@
 //! session, started by scripts/with-session.sh). Nothing is mocked here.
 
 mod admin;
+mod backup;
 mod cli;
 mod connect;
 mod crash;
