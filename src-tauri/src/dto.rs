@@ -196,6 +196,12 @@ pub enum UiEvent {
         #[ts(type = "number")]
         amount: i64,
     },
+    /// A sale open when the app stopped ended unpaid while nobody watched: raise it too.
+    LateDecline {
+        payment_id: String,
+        #[ts(type = "number")]
+        amount: i64,
+    },
     /// A gateway message was kept but not applied.
     Flagged { payment_id: String, reason: String },
     /// The gateway is reachable or not.

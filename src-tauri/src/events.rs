@@ -1,6 +1,7 @@
 //! Core events to Tauri events (`till`, payload [`UiEvent`]), pushed to every window: the UI
 //! never polls. The sale on screen is followed through its own handle's receiver, which was
-//! subscribed before the sale was written, so no event of it can be missed.
+//! subscribed before the sale was written; when a receiver lags (events were dropped), the sale
+//! on screen is read again from the database ([`crate::resync`]), so its result is never missed.
 
 use tauri::{AppHandle, Emitter, Manager};
 use till::{PaymentHandle, State, Till, TillEvent};
@@ -10,6 +11,7 @@ use crate::convert;
 use crate::dto::{LinkDto, SalePhase, SaleView, UiEvent};
 use crate::health;
 use crate::qr;
+use crate::resync::{self, Learnt};
 use crate::state::AppState;
 
 /// The Tauri event name.
@@ -44,6 +46,12 @@ fn translate(e: &TillEvent) -> Option<UiEvent> {
             state: convert::state(*state),
         },
         T::LateSuccess { payment_id, amount } => UiEvent::LateSuccess {
+            payment_id: payment_id.clone(),
+            amount: amount.get(),
+        },
+        T::LateDecline {
+            payment_id, amount, ..
+        } => UiEvent::LateDecline {
             payment_id: payment_id.clone(),
             amount: amount.get(),
         },
@@ -92,7 +100,11 @@ pub fn forward(app: AppHandle, till: Till, generation: u64) {
                         emit(&app, ui);
                     }
                 }
-                Err(RecvError::Lagged(_)) => emit(&app, UiEvent::Lagged),
+                Err(RecvError::Lagged(_)) => {
+                    // Lists reload on `lagged`; the sale on screen reads its payment again.
+                    emit(&app, UiEvent::Lagged);
+                    refresh_sale(&app, &till).await;
+                }
                 Err(RecvError::Closed) => break,
             }
         }
@@ -161,28 +173,49 @@ pub fn apply(slot: &mut Option<SaleView>, e: &TillEvent, masked: Option<String>)
     true
 }
 
-/// Follows the sale on screen until it ends or is abandoned.
-pub fn track_sale(app: AppHandle, mut handle: PaymentHandle) {
+/// Reads the sale on screen's payment again and shows where it stands (after missed events).
+async fn refresh_sale(app: &AppHandle, till: &Till) {
+    let state = app.state::<AppState>();
+    let Some(id) = state
+        .sale()
+        .map(|v| v.payment_id)
+        .filter(|id| !id.is_empty())
+    else {
+        return;
+    };
+    if let Some(p) = resync::load(till, &id).await {
+        if let Some(view) = state.update_sale(|slot| resync::reload(slot, &p)) {
+            emit_sale(app, view);
+        }
+    }
+}
+
+/// Follows the sale on screen until it ends or is abandoned: by its events, or by its record
+/// when events were missed.
+pub fn track_sale(app: AppHandle, till: Till, mut handle: PaymentHandle) {
     let id = handle.payment_id.clone();
     tauri::async_runtime::spawn(async move {
         loop {
-            let e = match handle.events.recv().await {
-                Ok(e) => e,
-                Err(RecvError::Lagged(_)) => continue,
-                Err(RecvError::Closed) => break,
-            };
-            if e.payment_id() != Some(id.as_str()) {
-                continue;
-            }
-            let done = matches!(e, TillEvent::Final { .. } | TillEvent::Abandoned { .. });
-            let state = app.state::<AppState>();
-            let masked = match (&e, state.till()) {
-                (TillEvent::Final { .. }, Ok(till)) => {
-                    till.payment(&id).ok().and_then(|p| p.masked_card)
+            let (view, done) = match resync::next(&mut handle.events, &till, &id).await {
+                Learnt::Event(e) => {
+                    let done = matches!(e, TillEvent::Final { .. } | TillEvent::Abandoned { .. });
+                    let masked = match &e {
+                        TillEvent::Final { .. } => {
+                            resync::load(&till, &id).await.and_then(|p| p.masked_card)
+                        }
+                        _ => None,
+                    };
+                    let state = app.state::<AppState>();
+                    (state.update_sale(|slot| apply(slot, &e, masked)), done)
                 }
-                _ => None,
+                Learnt::Record(p) => {
+                    let state = app.state::<AppState>();
+                    let view = state.update_sale(|slot| resync::reload(slot, &p));
+                    (view, p.state.is_final())
+                }
+                Learnt::Closed => break,
             };
-            if let Some(view) = state.update_sale(|slot| apply(slot, &e, masked)) {
+            if let Some(view) = view {
                 emit_sale(&app, view);
             }
             if done {

@@ -79,6 +79,7 @@ pub fn reading(e: &TillEvent) -> Option<Result<(), &str>> {
         | TillEvent::LinkMissing { .. }
         | TillEvent::Final { .. }
         | TillEvent::LateSuccess { .. }
+        | TillEvent::LateDecline { .. }
         | TillEvent::Abandoned { .. }
         | TillEvent::Flagged { .. }
         | TillEvent::CardNotSaved { .. }

@@ -137,7 +137,9 @@ export function App() {
         <div class="banner late" role="alert" data-testid={`notice-${n.kind}`}>
           {n.kind === "late_success"
             ? t("banner.late_success", { amount: formatSom(n.amount), id: n.payment_id })
-            : t("banner.flagged", { id: n.payment_id })}
+            : n.kind === "late_decline"
+              ? t("banner.late_decline", { amount: formatSom(n.amount), id: n.payment_id })
+              : t("banner.flagged", { id: n.payment_id })}
           <button onClick={() => dismissNotice(n)}>{t("banner.dismiss")}</button>
         </div>
       ))}

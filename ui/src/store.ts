@@ -7,6 +7,7 @@ import { isLang, setLang } from "./i18n";
 
 export type Notice =
   | { kind: "late_success"; payment_id: string; amount: number }
+  | { kind: "late_decline"; payment_id: string; amount: number }
   | { kind: "flagged"; payment_id: string };
 
 type State = {
@@ -58,6 +59,12 @@ function handle(e: UiEvent) {
     case "late_success":
       update({
         notices: [...state.notices, { kind: "late_success", payment_id: e.payment_id, amount: e.amount }],
+        changes: state.changes + 1,
+      });
+      break;
+    case "late_decline":
+      update({
+        notices: [...state.notices, { kind: "late_decline", payment_id: e.payment_id, amount: e.amount }],
         changes: state.changes + 1,
       });
       break;

@@ -88,6 +88,9 @@ pub enum Command {
         #[arg(long)]
         wait: bool,
     },
+    /// Show a payment another process drives (the app, `cashier sale`): its link and its result
+    /// as they reach the database, then exit as `sale` does. Reads only.
+    Watch { payment_id: String },
     /// Every gateway message of one payment, in order (redacted).
     Timeline { payment_id: String },
     /// Settings.
@@ -97,9 +100,6 @@ pub enum Command {
     },
     /// Run the callback listener (if enabled) and follow open payments until stopped.
     Listen,
-}
-
-#[derive(Debug, Subcommand)]
     /// Backups: one encrypted file (the age format, to a passphrase) with a snapshot of the
     /// database, the config and the keys, to restore on any computer.
     Backup {
@@ -140,6 +140,9 @@ pub enum AuditCmd {
     /// Check the audit log's hash chain: exit 0 when it holds, 2 naming the first row that
     /// does not.
     Verify,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum SecretCmd {
     /// Read the secret from stdin into the OS keyring.
     Set,

@@ -67,8 +67,31 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
         return crate::backup::restore(&dir, from, *replace, out);
     }
     let till = Till::open(&dir)?;
+    // The commands that drive payments hold the data folder's engine lock (one at a time;
+    // another one, or the app, is refused with a message naming the holder).
+    let engine = match &cli.command {
+        Command::Sale { .. } => Some("cashier sale"),
+        Command::Recover { .. } => Some("cashier recover"),
+        Command::Listen => Some("cashier listen"),
+        Command::Payout {
+            action: PayoutCmd::Approve { .. },
+        } => Some("cashier payout approve"),
+        _ => None,
+    };
+    if let Some(program) = engine {
+        till.take_engine(program)?;
+    }
     match cli.command {
         Command::Init { .. } => unreachable!("handled above"),
+        Command::Backup {
+            action: BackupCmd::Restore { .. },
+        } => unreachable!("handled above"),
+        Command::Backup {
+            action: BackupCmd::Create { to, without_secret },
+        } => crate::backup::create(&till, &to, !without_secret, out),
+        Command::Audit {
+            action: AuditCmd::Verify,
+        } => crate::backup::audit_verify(&till, out),
         Command::Connect {
             project_id,
             gateway_url,
@@ -83,15 +106,6 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
                     Some(secret.as_str()).filter(|s| !s.trim().is_empty()),
                     "operator",
                 )
-        Command::Backup {
-            action: BackupCmd::Restore { .. },
-        } => unreachable!("handled above"),
-        Command::Backup {
-            action: BackupCmd::Create { to, without_secret },
-        } => crate::backup::create(&till, &to, !without_secret, out),
-        Command::Audit {
-            action: AuditCmd::Verify,
-        } => crate::backup::audit_verify(&till, out),
                 .await?;
             out.either(
                 &tagged("connected", &r),
@@ -281,6 +295,7 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
             );
             Ok(OK)
         }
+        Command::Watch { payment_id } => Ok(crate::run::watch(&till, &out, &payment_id).await),
         Command::Listen => {
             let stop = stop_requested();
             let listener = till.start_listener().await?;

@@ -84,6 +84,10 @@ fn show(out: &Out, e: &TillEvent) {
                 som(*amount)
             );
         }
+        TillEvent::LateDecline { payment_id, amount, .. } => eprintln!(
+            "!!! the sale {payment_id} ({}) that was open when the till stopped ended UNPAID: nothing was charged",
+            som(*amount)
+        ),
         TillEvent::Abandoned { payment_id } => out.text(format!(
             "abandoned {payment_id}; it is still followed (run `cashier recover`)"
         )),
@@ -187,5 +191,27 @@ fn finish(out: &Out, p: &till::Payment, final_seen: bool) -> i32 {
                 p.payment_id, status
             ),
         ),
+    }
+}
+
+/// `cashier watch`: what the database knows of a payment, announced as it comes (a link, the
+/// result), until it is final; then the exit code of `sale`.
+pub async fn watch(till: &Till, out: &Out, payment_id: &str) -> i32 {
+    let mut events = till.subscribe();
+    let every = std::time::Duration::from_millis(till.config().timing.db_watch_ms);
+    loop {
+        let p = match till.announce(payment_id) {
+            Ok(p) => p,
+            Err(e) => return out.error(&e),
+        };
+        while let Ok(e) = events.try_recv() {
+            if e.payment_id() == Some(payment_id) {
+                show(out, &e);
+            }
+        }
+        if p.state.is_final() {
+            return finish(out, &p, true);
+        }
+        tokio::time::sleep(every).await;
     }
 }

@@ -8,41 +8,48 @@ use std::time::Duration;
 
 use ecommpay::gate::{GateClient, GateConfig, Timeouts};
 use ecommpay::Secret;
+use rusqlite::Connection;
 use tokio::sync::broadcast;
 
 use crate::config::Config;
 use crate::db::payments::{Payment, State};
+use crate::db::readers::Readers;
 use crate::db::Db;
 use crate::error::{Result, TillError};
 use crate::events::TillEvent;
 use crate::keystore::{names, KeyStore};
+use crate::pepper::PinPepper;
 use crate::vault::CardVault;
 
-use crate::pepper::PinPepper;
 /// The meta key of the vault's key-check value.
 pub(crate) const META_KEY_CHECK: &str = "vault_key_check";
-
-pub(crate) struct Core {
 /// The meta key of the PIN pepper's check value.
 pub(crate) const META_PEPPER_CHECK: &str = "pin_pepper_check";
+
+pub(crate) struct Core {
     pub data_dir: PathBuf,
     pub config: RwLock<Config>,
     db: Mutex<Db>,
+    /// Read-only connections for what people read (see [`Core::read`]); `None` for an
+    /// in-memory database, which only its one connection can see.
+    readers: Option<Readers>,
     pub keys: Box<dyn KeyStore>,
     gate: Mutex<Option<Arc<GateClient>>>,
     /// The secret, read from the keyring once (the Payment Page flow signs a link per sale and
     /// must not wait for the keyring each time); wiped on drop like every `Secret`.
     secret: Mutex<Option<Secret>>,
     vault: Mutex<Option<Arc<CardVault>>>,
+    pin_pepper: Mutex<Option<Arc<PinPepper>>>,
     pub events: broadcast::Sender<TillEvent>,
     /// The links, results and warnings already announced, by payment: a link or result that
     /// a follower finds in the database (another process received it) is announced once, and
     /// never twice when this process received it itself.
     announced: Mutex<HashSet<(String, u8)>>,
-    pin_pepper: Mutex<Option<Arc<PinPepper>>>,
     /// Gate clients for payments bound to another gateway, project or secret than the
     /// config's (see `engine::bound`), by (URL, project, secret id).
     pub(crate) bound_gates: Mutex<HashMap<(String, u64, String), Arc<GateClient>>>,
+    /// The data folder's engine lock, once this process drives payments (see `lock`).
+    engine: Mutex<Option<crate::lock::EngineLock>>,
 }
 
 /// Which announcement an event is, for [`Core::emit`]'s once-only rule.
@@ -54,6 +61,7 @@ fn announcement(e: &TillEvent) -> Option<(String, u8)> {
         } => (payment_id, if *state == State::Success { 1 } else { 2 }),
         TillEvent::LinkMissing { payment_id, .. } => (payment_id, 3),
         TillEvent::LateSuccess { payment_id, .. } => (payment_id, 4),
+        TillEvent::LateDecline { payment_id, .. } => (payment_id, 5),
         _ => return None,
     };
     Some((id.clone(), k))
@@ -72,24 +80,70 @@ pub(crate) fn gate_client(cfg: &Config, secret: Secret) -> Result<GateClient> {
 impl Core {
     pub fn new(data_dir: PathBuf, config: Config, db: Db, keys: Box<dyn KeyStore>) -> Core {
         let (events, _) = broadcast::channel(1024);
+        let readers = db.file_path().map(Readers::new);
         Core {
             data_dir,
             config: RwLock::new(config),
             db: Mutex::new(db),
+            readers,
             keys,
             gate: Mutex::new(None),
             secret: Mutex::new(None),
             vault: Mutex::new(None),
+            pin_pepper: Mutex::new(None),
             events,
             announced: Mutex::new(HashSet::new()),
             bound_gates: Mutex::new(HashMap::new()),
+            engine: Mutex::new(None),
         }
     }
 
+    /// Makes this process the one that drives the data folder's payments (taken once, kept
+    /// until the till is dropped); refused when another process holds it.
+    pub fn take_engine(&self, program: &str) -> Result<()> {
+        let mut slot = self.engine.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.is_none() {
+            *slot = Some(crate::lock::acquire(&self.data_dir, program)?);
+        }
+        Ok(())
+    }
+
+    /// [`Core::take_engine`] under the program's own name, for every call that drives payments.
+    pub fn engine(&self) -> Result<()> {
+        if self
+            .engine
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+        {
+            return Ok(());
+        }
+        self.take_engine(&crate::lock::default_program())
+    }
+
     /// The database. Never held across an `.await`.
-            pin_pepper: Mutex::new(None),
     pub fn db(&self) -> MutexGuard<'_, Db> {
         self.db.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs a read on a read-only connection of its own (WAL: it neither waits for the
+    /// engine's writes nor holds them up, however long it takes); through the writer for an
+    /// in-memory database, or when no read-only connection can be opened.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if let Some(readers) = &self.readers {
+            match readers.take() {
+                Ok(db) => {
+                    let out = f(db.connection());
+                    readers.put(db);
+                    return out;
+                }
+                Err(e) => tracing::warn!(
+                    code = e.code(),
+                    "no read-only connection, reading through the writer: {e}"
+                ),
+            }
+        }
+        f(&self.db().conn)
     }
 
     pub fn config(&self) -> Config {

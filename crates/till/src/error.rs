@@ -76,6 +76,12 @@ pub enum TillError {
     /// the Connect probe (`Till::reconnect`, `cashier connect`).
     #[error("{0} changes only through `cashier connect` (or Settings > Connect), which checks the new credentials with the gateway first; payments of the old gateway are still followed there")]
     NeedsConnect(String),
+    /// Another process drives this till's payments (see `lock`).
+    #[error("this till (data folder {}) is in use by {holder}: only one program at a time may take payments on it; close that one first (reading history, cards and payout requests still works)", data_dir.display())]
+    EngineBusy {
+        holder: String,
+        data_dir: std::path::PathBuf,
+    },
     #[error("no payment {0}")]
     PaymentNotFound(String),
     #[error("no saved card {0}")]
@@ -133,6 +139,19 @@ pub enum TillError {
 
 impl TillError {
     /// A stable snake_case code for programs (the desktop app maps it to a translated message).
+    /// Whether waiting may mend it: the database busy, the keyring, the disk or the network
+    /// failing for a moment. A follower retries these; the rest need a person.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            TillError::Database(_)
+                | TillError::Keyring(_)
+                | TillError::Io(_)
+                | TillError::Gateway(_)
+                | TillError::Listener(_)
+        )
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             TillError::NotInitialised(_) => "not_initialised",
@@ -145,6 +164,12 @@ impl TillError {
             TillError::DataKeyMismatch => "data_key_mismatch",
             TillError::KeysMissing { .. } => "keys_missing",
             TillError::PinKeyMismatch => "pin_key_mismatch",
+            TillError::PassphraseEmpty => "passphrase_empty",
+            TillError::PassphraseTooShort { .. } => "passphrase_too_short",
+            TillError::BackupWrongPassphrase => "backup_wrong_passphrase",
+            TillError::BackupDamaged(_) => "backup_damaged",
+            TillError::BackupTooNew { .. } => "backup_too_new",
+            TillError::RestoreTargetHasTill(_) => "restore_target_has_till",
             TillError::VaultDecrypt(_) => "vault_decrypt",
             TillError::Database(_) => "database",
             TillError::SchemaTooNew { .. } => "schema_too_new",
@@ -154,6 +179,7 @@ impl TillError {
             TillError::Gateway(e) => gateway_code(e),
             TillError::CredentialsRefused(_) => "credentials_refused",
             TillError::NeedsConnect(_) => "needs_connect",
+            TillError::EngineBusy { .. } => "engine_busy",
             TillError::PaymentNotFound(_) => "payment_not_found",
             TillError::CardNotFound(_) => "card_not_found",
             TillError::PayoutRequestNotFound(_) => "payout_request_not_found",
@@ -164,12 +190,6 @@ impl TillError {
             TillError::DailyLimit { .. } => "daily_limit",
             TillError::ReturnAboveSale { .. } => "return_above_sale",
             TillError::SaleNotReturnable(_) => "sale_not_returnable",
-            TillError::PassphraseEmpty => "passphrase_empty",
-            TillError::PassphraseTooShort { .. } => "passphrase_too_short",
-            TillError::BackupWrongPassphrase => "backup_wrong_passphrase",
-            TillError::BackupDamaged(_) => "backup_damaged",
-            TillError::BackupTooNew { .. } => "backup_too_new",
-            TillError::RestoreTargetHasTill(_) => "restore_target_has_till",
             TillError::CardNotOfSale { .. } => "card_not_of_sale",
             TillError::ReasonMissing => "reason_missing",
             TillError::UserExists(_) => "user_exists",

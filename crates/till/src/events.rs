@@ -55,6 +55,13 @@ pub enum TillEvent {
     },
     /// An abandoned sale succeeded after all: the customer paid. Raise it loudly.
     LateSuccess { payment_id: String, amount: Tiyin },
+    /// A sale that was open when the app (or the command showing it) stopped ended while
+    /// nobody watched it: not paid. Raised like a late success, so that nobody assumes either.
+    LateDecline {
+        payment_id: String,
+        amount: Tiyin,
+        code: Option<String>,
+    },
     /// The cashier stopped waiting; the sale is still followed to its end.
     Abandoned { payment_id: String },
     /// A gateway message was kept but not applied (mismatch, bad signature, conflict).
@@ -97,6 +104,7 @@ impl TillEvent {
             | Status { payment_id, .. }
             | Final { payment_id, .. }
             | LateSuccess { payment_id, .. }
+            | LateDecline { payment_id, .. }
             | Abandoned { payment_id }
             | Flagged { payment_id, .. }
             | CardNotSaved { payment_id, .. }

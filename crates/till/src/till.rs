@@ -204,40 +204,39 @@ impl Till {
 
     pub fn add_user(&self, name: &str, role: Role, pin: &str, actor: &str) -> Result<User> {
         let pepper = self.core.pin_pepper()?;
-        users::add(
-            &self.core.db().conn,
-            name,
-            role,
-            pin,
-            pepper.bytes(),
-            actor,
-        )
+        users::add(&self.core.db().conn, name, role, pin, pepper.bytes(), actor)
     }
 
     pub fn users(&self) -> Result<Vec<User>> {
-        users::list(&self.core.db().conn)
+        self.core.read(users::list)
     }
 
     /// Sign-in: the user when the PIN is right; wrong PINs count towards a lock-out.
     /// Needs the PIN pepper only, except for a PIN last set before the pepper had its own
     /// key: that one needs the card vault key once more, and is rehashed on success.
+    ///
+    /// The Argon2 work runs without the database lock (sales, callbacks and every other call
+    /// go on meanwhile): the record is read under it, checked, then the outcome is written
+    /// under it again against the row as it is by then (see [`users::verify_pin`]).
     pub fn verify_pin(&self, name: &str, pin: &str) -> Result<User> {
         let pepper = self.core.pin_pepper()?;
-        let legacy = if users::has_legacy_hash(&self.core.db().conn, name)? {
-            Some(self.core.vault()?.pin_pepper())
-        } else {
-            None
-        };
-        users::verify_pin(
-            &self.core.db().conn,
-            name,
-            pin,
-            users::Peppers {
+        let policy = self.pin_policy();
+        loop {
+            let record = users::pin_record(&self.core.db().conn, name)?;
+            let legacy = match &record {
+                Some(r) if r.legacy()? => Some(self.core.vault()?.pin_pepper()),
+                _ => None,
+            };
+            let peppers = users::Peppers {
                 pin: pepper.bytes(),
                 legacy: legacy.as_deref().map(|v| v.as_slice()),
-            },
-            self.pin_policy(),
-        )
+            };
+            let check = users::check_pin(record.as_ref(), pin, peppers)?;
+            let db = self.core.db();
+            if let Some(user) = users::record_pin_check(&db.conn, name, record, check, policy)? {
+                return Ok(user);
+            }
+        }
     }
 
     /// The keys this till had that this computer's keyring does not hold (entry names, see
@@ -292,6 +291,14 @@ impl Till {
         users::set_active(&self.core.db().conn, &m, name, active)
     }
 
+    /// Makes this process the one that drives the data folder's payments, named `program` in
+    /// the error another process gets (`cashier sale`, `the desktop app`). Every call that
+    /// drives payments takes it by itself under the program's file name; take it first to give
+    /// a better name, or to fail before anything else happens.
+    pub fn take_engine(&self, program: &str) -> Result<()> {
+        self.core.take_engine(program)
+    }
+
     // ---- events ----
 
     /// Every event from now on.
@@ -305,6 +312,7 @@ impl Till {
     /// background task. Nothing is written when the amount or the setup is wrong.
     pub async fn start_sale(&self, amount: Tiyin, actor: Option<&str>) -> Result<PaymentHandle> {
         self.core.validate_sale(amount)?;
+        self.core.engine()?;
         // Refuse before writing when there is no secret: nothing could be sent.
         self.core.gate()?;
         let events = self.core.events.subscribe();
@@ -336,6 +344,7 @@ impl Till {
         pin: &str,
     ) -> Result<PaymentHandle> {
         let user = self.verify_pin(manager, pin)?;
+        self.core.engine()?;
         self.core.gate()?;
         let events = self.core.events.subscribe();
         let (row, payment_id) = self.core.approve_payout(request_id, &user)?;
@@ -364,15 +373,20 @@ impl Till {
 
     // ---- reading ----
 
+    // History, a payment's detail, cards, users and the CSV export read through read-only
+    // connections of their own (see `Core::read`): they never wait for the engine, nor it
+    // for them.
+
     pub fn payment(&self, payment_id: &str) -> Result<Payment> {
-        payments::get(&self.core.db().conn, payment_id)
+        self.core.read(|c| payments::get(c, payment_id))
     }
 
     /// Every gateway message of a payment, in order (redacted).
     pub fn payment_timeline(&self, payment_id: &str) -> Result<Vec<TimelineEntry>> {
-        let db = self.core.db();
-        let p = payments::get(&db.conn, payment_id)?;
-        messages::timeline(&db.conn, p.id)
+        self.core.read(|c| {
+            let p = payments::get(c, payment_id)?;
+            messages::timeline(c, p.id)
+        })
     }
 
     pub fn history(
@@ -381,7 +395,7 @@ impl Till {
         after: Option<Cursor>,
         limit: u32,
     ) -> Result<Page> {
-        history::page(&self.core.db().conn, filter, after, limit)
+        self.core.read(|c| history::page(c, filter, after, limit))
     }
 
     pub fn export_csv<W: Write>(
@@ -390,12 +404,13 @@ impl Till {
         filter: &HistoryFilter,
         progress: impl FnMut(u64),
     ) -> Result<u64> {
-        history::export_csv(&self.core.db().conn, filter, out, progress)
+        self.core
+            .read(|c| history::export_csv(c, filter, out, progress))
     }
 
     /// Saved cards, masked only.
     pub fn cards(&self) -> Result<Vec<Card>> {
-        cards::list(&self.core.db().conn)
+        self.core.read(cards::list)
     }
 
     pub fn verify_audit(&self) -> Result<u64> {
@@ -406,13 +421,24 @@ impl Till {
 
     /// One recovery pass over every open payment (status; 3061 → same request again).
     pub async fn recover(&self) -> Result<RecoveryReport> {
+        self.core.engine()?;
         self.core.recover_once().await
     }
 
     /// Follows one payment to its end (or its follow limit) in this task.
     pub async fn follow(&self, payment_id: &str) -> Result<Payment> {
+        self.core.engine()?;
         let row = self.payment(payment_id)?.id;
         self.core.clone().drive(row).await
+    }
+
+    /// Announces what the database knows of `payment_id` now (its link, its result) to this
+    /// till's subscribers, once each: for a process that only watches a payment another
+    /// process drives (`cashier watch`). Returns the payment.
+    pub fn announce(&self, payment_id: &str) -> Result<Payment> {
+        let p = self.payment(payment_id)?;
+        self.core.announce_record(&p);
+        Ok(p)
     }
 
     /// How many payments are not final yet.
@@ -424,12 +450,13 @@ impl Till {
     /// each Payment Page sale that ended "link expired" recently (a late payment is still
     /// applied). Returns the followers only: the watched sales are final already.
     pub fn resume_all(&self) -> Result<Vec<PaymentHandle>> {
+        self.core.engine()?;
         let watched = payments::watched_expired(&self.core.db().conn)?;
         for p in watched {
             let core = self.core.clone();
             tokio::spawn(async move { core.watch_expired(p.id).await });
         }
-        let open = payments::open(&self.core.db().conn)?;
+        let open = self.core.interrupt_open_sales()?;
         Ok(open
             .into_iter()
             .map(|p| {
@@ -442,6 +469,7 @@ impl Till {
     // ---- listener ----
 
     pub async fn start_listener(&self) -> Result<ListenerHandle> {
+        self.core.engine()?;
         listener::start(self.core.clone()).await
     }
 

@@ -4,6 +4,7 @@
 
 mod admin;
 mod backup;
+mod bound;
 mod cli;
 mod connect;
 mod crash;
@@ -11,6 +12,7 @@ mod faults;
 mod flows;
 mod matrix;
 mod page;
+mod restart;
 mod resume;
 
 use std::net::SocketAddr;
@@ -95,10 +97,12 @@ impl TestTill {
             },
         )
         .expect("init (needs the keyring)");
-        till.set_secret(SECRET, "test").unwrap();
+        // Settings first: once a till has a secret, its project and gateway change only
+        // through the Connect probe.
         for (k, v) in FAST.iter().chain(extra) {
             till.set_setting(k, v, "test").unwrap();
         }
+        till.set_secret(SECRET, "test").unwrap();
         TestTill { dir, till }
     }
 

@@ -1,7 +1,7 @@
 //! A till the internet cannot reach, through the `cashier` binary: the Payment Page flow from
 //! `cashier init` to a paid sale with the sandbox's defaults and no listener; a second process
-//! that shows the link and result the first one received; and a SIGKILL after the link in
-//! each flow, then recovery.
+//! (`cashier watch`) that shows the link and result the first one received; and a SIGKILL
+//! after the link in each flow, then recovery.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -146,21 +146,6 @@ async fn a_till_nobody_can_reach_sells_through_the_payment_page() {
     sb.shutdown().await;
 }
 
-/// The settings of a till whose link and result can come only through `cashier listen`'s
-/// callback listener (polling an hour away).
-fn listener_settings(public: &str, listen: &str) -> Vec<(String, String)> {
-    [
-        ("sale.flow", "gate"),
-        ("callback.enabled", "true"),
-        ("callback.listen", listen),
-        ("callback.public_url", public),
-        ("timing.first_poll_ms", "3600000"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_process_shows_the_link_and_result_the_first_one_received() {
     let sb = sandbox(|_| {}).await;
@@ -168,34 +153,42 @@ async fn a_second_process_shows_the_link_and_result_the_first_one_received() {
     let d = dir.path();
     let addr = free_addr();
     let public = format!("http://{addr}/ecommpay/callback");
-    let settings = listener_settings(&public, &addr.to_string());
-    let extra: Vec<(&str, &str)> = settings
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    setup(d, sb.base_url(), &extra).await;
-    let mut listener = spawn(d, &["listen"], None, None);
-    listener.line("listening").await;
-    // `cashier sale` in another process: its own listener cannot bind (the port is taken),
-    // so the link and the result reach it only through the database.
+    let listen = addr.to_string();
+    // A Gate till whose link and result come only by callback to `cashier sale`'s own
+    // listener (its polls are an hour away).
+    setup(
+        d,
+        sb.base_url(),
+        &[
+            ("callback.enabled", "true"),
+            ("callback.listen", &listen),
+            ("callback.public_url", &public),
+            ("timing.first_poll_ms", "3600000"),
+        ],
+    )
+    .await;
     let mut sale = spawn(d, &["sale", "--amount", "4200"], None, None);
     let pid = sale.line("created").await["payment_id"]
         .as_str()
         .unwrap()
         .to_owned();
-    let link = sale.line("link").await;
+    // Another process watches the same payment: it receives nothing itself, it only reads
+    // what the first one stores.
+    let mut watch = spawn(d, &["watch", &pid], None, None);
+    let link = watch.line("link").await;
     assert_eq!(
         (link["payment_id"].as_str(), link["flow"].as_str()),
         (Some(pid.as_str()), Some("gate"))
     );
     pay(link["url"].as_str().unwrap(), "humo-ok").await;
-    let fin = sale.line("final").await;
+    let fin = watch.line("final").await;
     assert_eq!(fin["status"], "success");
+    assert_eq!(watch.exit_code().await, 0);
+    assert_eq!(sale.line("final").await["status"], "success");
     assert_eq!(sale.exit_code().await, 0);
     let (_, tl, _) = run(d, &["timeline", &pid], None).await;
     assert_eq!(tl[0]["poll_count"], 0, "no status poll was made: {tl:?}");
     assert_eq!(sb.control().payment(&pid).unwrap().money_moved, 1);
-    drop(listener);
     sb.shutdown().await;
 }
 

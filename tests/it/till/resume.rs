@@ -106,18 +106,39 @@ async fn cashier_listen_applies_callbacks_and_stops_cleanly_on_sigterm() {
         ],
     )
     .await;
-    let mut listener = spawn(d, &["listen"], None, None);
-    let line = listener.line("listening").await;
-    assert_eq!(line["addr"], listen.as_str());
-
-    // The sale starts in another process (here: the library); its follower would not poll
-    // for an hour.
+    // The sale starts in another process (here: the library), which then stops (one engine
+    // per data folder: `cashier listen` takes over and follows it; its polls are an hour away).
     let till = Till::open(d).unwrap();
     let h = till
         .start_sale(ecommpay::Tiyin::new(1_234_500), Some("anna"))
         .await
         .unwrap();
     let pid = h.payment_id.clone();
+    eventually(30, "the sale accepted", || {
+        till.payment(&pid).unwrap().answered_at
+    })
+    .await;
+    h.task.abort();
+    let _ = h.task.await;
+    drop(till);
+    let mut listener = spawn(d, &["listen"], None, None);
+    let line = listener.line("listening").await;
+    assert_eq!(line["addr"], listen.as_str());
+    // While it runs, no other engine may start on this folder.
+    let (code, lines, _) = run(d, &["sale", "--amount", "1000"], None).await;
+    assert_eq!(
+        (code, lines[0]["code"].as_str()),
+        (2, Some("engine_busy")),
+        "{lines:?}"
+    );
+    assert!(
+        lines[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cashier listen (process "),
+        "{lines:?}"
+    );
+    let till = Till::open(d).unwrap();
     // The link reaches the till through the listener (the sandbox sends it by callback).
     let url = eventually(30, "the link stored by the listener", || {
         till.payment(&pid).unwrap().redirect_url
@@ -156,7 +177,6 @@ async fn cashier_listen_applies_callbacks_and_stops_cleanly_on_sigterm() {
         .iter()
         .all(|m| serde_json::to_value(m.signature).unwrap() == "verified"));
     assert_eq!(sb.control().payment(&pid).unwrap().money_moved, 1);
-    drop(h);
 
     // SIGTERM (a service manager stopping it): a clean stop, exit 0, the port released.
     let os_pid = listener.child.id().expect("running").to_string();

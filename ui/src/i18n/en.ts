@@ -222,6 +222,7 @@ export const enErrors: Record<ErrorCode, string> = {
   gateway_bad_signature: "The bank's answer failed the security check.",
   credentials_refused: "ECommPay refused the project ID or the API secret. Check both and try again.",
   needs_connect: "The project, the gateway or the API secret of this till changes only through \"Connect to ECommPay\", which checks the new ones with ECommPay first. Payments already made are still followed where they were made.",
+  engine_busy: "Another program is taking payments on this till right now (for example the cashier command line). Close it first; history and reports still work.",
   payment_not_found: "No such payment.",
   card_not_found: "No such card.",
   payout_request_not_found: "No such payout request.",

@@ -221,6 +221,7 @@ export const uzErrors: Record<ErrorCode, string> = {
   gateway_bad_signature: "Bank javobi imzo tekshiruvidan o'tmadi.",
   credentials_refused: "ECommPay loyiha ID yoki API kalitini qabul qilmadi. Ikkalasini tekshirib, qayta urinib ko'ring.",
   needs_connect: "Bu kassaning loyihasi, shlyuzi yoki API kaliti faqat «ECommPay'ga ulanish» orqali o'zgaradi: yangilari avval ECommPay'da tekshiriladi. Oldingi to'lovlar qayerda qilingan bo'lsa, o'sha yerda kuzatilaveradi.",
+  engine_busy: "Hozir bu kassada boshqa dastur to'lov qabul qilmoqda (masalan, cashier buyruq qatori). Avval uni yoping; tarix va hisobotlar ishlayveradi.",
   payment_not_found: "Bunday to'lov yo'q.",
   card_not_found: "Bunday karta yo'q.",
   payout_request_not_found: "Bunday to'lov so'rovi yo'q.",

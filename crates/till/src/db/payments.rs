@@ -142,6 +142,8 @@ pub struct Payment {
     pub payment_page_url: String,
     /// Which secret signed it: a key id (see `Core::secret_id`), never the secret.
     pub secret_id: Option<String>,
+    /// When an engine started and found this sale open (whoever showed it had stopped).
+    pub interrupted_at: Option<i64>,
 }
 
 impl Payment {
@@ -151,7 +153,7 @@ impl Payment {
     }
 }
 
-pub(crate) const COLUMNS: &str = "id, payment_id, kind, amount, currency, project_id, customer_id, customer_ip, description, card_id, masked_card, state, gateway_status, code, message, request_id, redirect_url, redirect_method, created_by, created_at, sent_at, answered_at, final_at, follow_until, abandoned_at, send_attempts, poll_count, last_error, flagged, flow, link_expires_at, coalesce(gateway_url, ''), coalesce(payment_page_url, ''), secret_id";
+pub(crate) const COLUMNS: &str = "id, payment_id, kind, amount, currency, project_id, customer_id, customer_ip, description, card_id, masked_card, state, gateway_status, code, message, request_id, redirect_url, redirect_method, created_by, created_at, sent_at, answered_at, final_at, follow_until, abandoned_at, send_attempts, poll_count, last_error, flagged, flow, link_expires_at, coalesce(gateway_url, ''), coalesce(payment_page_url, ''), secret_id, interrupted_at";
 
 pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
     let kind: String = r.get(2)?;
@@ -198,6 +200,7 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
         gateway_url: r.get(31)?,
         payment_page_url: r.get(32)?,
         secret_id: r.get(33)?,
+        interrupted_at: r.get(34)?,
     })
 }
 
@@ -325,6 +328,17 @@ pub fn open_secret_ids(conn: &Connection) -> Result<Vec<String>> {
         "SELECT DISTINCT secret_id FROM payments WHERE stage < 4 AND secret_id IS NOT NULL",
     )?;
     let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Marks every sale that is not final as interrupted (an engine is starting: whoever showed
+/// them is gone). Returns the rows marked now.
+pub fn mark_open_sales_interrupted(conn: &Connection) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare(
+        "UPDATE payments SET interrupted_at = ?1 WHERE kind = 'sale' AND stage < 4 AND interrupted_at IS NULL
+         RETURNING id, payment_id",
+    )?;
+    let rows = stmt.query_map([now_ms()], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

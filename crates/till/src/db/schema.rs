@@ -156,4 +156,9 @@ ALTER TABLE payments ADD COLUMN gateway_url TEXT;
 ALTER TABLE payments ADD COLUMN payment_page_url TEXT;
 ALTER TABLE payments ADD COLUMN secret_id TEXT;
 "#,
+    // 5: a sale still open when an engine starts was interrupted (the app or the command that
+    // showed it stopped); its late result, either way, is raised like an abandoned sale's.
+    r#"
+ALTER TABLE payments ADD COLUMN interrupted_at INTEGER;
+"#,
 ];

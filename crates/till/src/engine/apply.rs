@@ -243,10 +243,26 @@ fn apply_in_tx(
                         kind: p.kind,
                         state,
                         status: text,
-                        code,
+                        code: code.clone(),
                         message,
                     });
-                    if state == State::Success && (p.abandoned_at.is_some() || over_expired) {
+                    if state == State::Failed && p.kind == Kind::Sale && p.interrupted_at.is_some()
+                    {
+                        audit::append(
+                            conn,
+                            "gateway",
+                            "late_decline",
+                            &p.payment_id,
+                            &json!({"amount": p.amount.get(), "code": code}),
+                        )?;
+                        events.push(TillEvent::LateDecline {
+                            payment_id: p.payment_id.clone(),
+                            amount: p.amount,
+                            code: code.clone(),
+                        });
+                    }
+                    let unwatched = p.abandoned_at.is_some() || p.interrupted_at.is_some();
+                    if state == State::Success && (unwatched || over_expired) {
                         audit::append(
                             conn,
                             "gateway",

@@ -69,6 +69,16 @@ impl Core {
             // Ended by the till, watched for a late payment (after a restart).
             return self.watch_expired(row).await;
         }
+        if p.state == State::Created && self.too_old_to_send(&p) {
+            // Written but never sent, and its customer is long gone (the app stopped in
+            // between): sending it now would start a sale nobody can pay.
+            self.fail_unsent(
+                &p,
+                "not_sent",
+                "the app stopped before sending this sale; nothing reached the gateway",
+            )?;
+            return payments::by_row(&self.db().conn, row);
+        }
         if p.state == State::Created {
             if let Sent::Unsent(e) = self.send(&p).await? {
                 if p.kind == payments::Kind::Sale {
@@ -86,6 +96,14 @@ impl Core {
             tokio::spawn(async move { core.watch_expired(row).await });
         }
         Ok(p)
+    }
+
+    /// A sale written but never sent whose QR countdown is over: nobody is waiting to pay it.
+    /// The same rule for `recover` and for the app resuming its payments.
+    pub(crate) fn too_old_to_send(&self, p: &Payment) -> bool {
+        p.kind == payments::Kind::Sale
+            && p.state == State::Created
+            && crate::db::now_ms() > p.created_at + self.config().timing.sale_payable_ms as i64
     }
 
     /// Ends a payment that never reached the gateway.
@@ -136,6 +154,13 @@ impl Core {
                 code: Some(code.into()),
                 message: Some(message.into()),
             });
+            if p.kind == payments::Kind::Sale && p.interrupted_at.is_some() {
+                self.emit(TillEvent::LateDecline {
+                    payment_id: p.payment_id.clone(),
+                    amount: p.amount,
+                    code: Some(code.into()),
+                });
+            }
         }
         Ok(())
     }
@@ -148,12 +173,59 @@ impl Core {
         events: broadcast::Receiver<TillEvent>,
     ) -> PaymentHandle {
         let core = self.clone();
-        let task = tokio::spawn(async move { core.drive(row).await });
+        let task = tokio::spawn(async move { core.supervise(row).await });
         PaymentHandle {
             payment_id,
             events,
             task,
         }
+    }
+}
+
+impl Core {
+    /// Drives payment `row` and restarts the driver when it ends early on a transient error
+    /// (the database busy, the keyring or the network failing for a moment) or a panic, with
+    /// a growing pause, until the payment is final or its follow limit passes. An error that
+    /// waiting cannot mend (a missing secret, a bad setting) ends it at once, so a command
+    /// line does not hang on it.
+    async fn supervise(self: Arc<Self>, row: i64) -> Result<Payment> {
+        let mut pause = std::time::Duration::from_millis(250);
+        loop {
+            // Its own task, so that a panic is caught here; aborted with this one (a handle's
+            // `task.abort()` must stop the driving, not leave it running unowned).
+            let mut driver = AbortOnDrop(tokio::spawn(self.clone().drive(row)));
+            let outcome = (&mut driver.0).await;
+            let error = match outcome {
+                Ok(Ok(p)) => return Ok(p),
+                Ok(Err(e)) if !e.is_transient() => return Err(e),
+                Ok(Err(e)) => e,
+                Err(panic) => {
+                    crate::TillError::Listener(format!("the payment's task stopped: {panic}"))
+                }
+            };
+            let now = payments::by_row(&self.db().conn, row);
+            match now {
+                Ok(p) if p.state.is_final() && !p.link_expired() => return Ok(p),
+                Ok(p) if crate::db::now_ms() > p.follow_until => return Err(error),
+                _ => {}
+            }
+            tracing::warn!(
+                row,
+                code = error.code(),
+                "the payment's follower stopped early ({error}); restarting it"
+            );
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(std::time::Duration::from_secs(30));
+        }
+    }
+}
+
+/// A task that is aborted when its handle is dropped.
+struct AbortOnDrop<T>(JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

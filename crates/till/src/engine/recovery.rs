@@ -26,9 +26,28 @@ pub struct RecoveryReport {
 }
 
 impl Core {
+    /// An engine is starting: the sales still open were interrupted (whoever showed them
+    /// stopped), so their late results are raised. Returns every open payment.
+    pub(crate) fn interrupt_open_sales(&self) -> Result<Vec<payments::Payment>> {
+        let db = self.db();
+        let tx = db.conn.unchecked_transaction()?;
+        for (_, pid) in payments::mark_open_sales_interrupted(&tx)? {
+            crate::db::audit::append(
+                &tx,
+                "till",
+                "sale_interrupted",
+                &pid,
+                &serde_json::json!({}),
+            )?;
+        }
+        let open = payments::open(&tx)?;
+        tx.commit()?;
+        Ok(open)
+    }
+
     /// One pass over the open payments.
     pub(crate) async fn recover_once(&self) -> Result<RecoveryReport> {
-        let open = payments::open(&self.db().conn)?;
+        let open = self.interrupt_open_sales()?;
         let mut report = RecoveryReport {
             checked: open.len(),
             ..Default::default()
@@ -49,7 +68,7 @@ impl Core {
         for p in open {
             let result: Result<()> = async {
                 if p.state == State::Created {
-                    if now_ms() > p.follow_until && p.kind == Kind::Sale {
+                    if self.too_old_to_send(&p) {
                         // Never sent, and too old for the customer to still be there.
                         self.fail_unsent(
                             &p,
