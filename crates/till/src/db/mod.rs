@@ -6,6 +6,7 @@ pub mod history;
 pub mod messages;
 pub mod payments;
 pub mod payouts;
+pub(crate) mod readers;
 pub mod schema;
 pub mod users;
 
@@ -217,6 +218,39 @@ mod tests {
             .conn
             .execute("UPDATE payments SET flow = 'telegram'", [])
             .is_err());
+    }
+
+    #[test]
+    fn a_read_only_connection_reads_beside_the_writer_and_never_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.sqlite3");
+        let db = Db::open(&path).unwrap();
+        assert_eq!(db.file_path().as_deref(), Some(path.as_path()));
+        assert_eq!(Db::open_in_memory().unwrap().file_path(), None);
+        db.meta_set("k", "1").unwrap();
+        let ro = Db::open_read_only(&path).unwrap();
+        assert_eq!(ro.meta_get("k").unwrap().as_deref(), Some("1"));
+        assert!(ro.meta_set("k", "2").is_err(), "read-only");
+        // A read left open (an export mid-way) keeps its snapshot; the writer goes on.
+        let mut stmt = ro.conn.prepare("SELECT key FROM meta").unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        assert!(rows.next().unwrap().is_some());
+        let t = std::time::Instant::now();
+        db.meta_set("k", "3").unwrap();
+        assert!(
+            t.elapsed() < Duration::from_secs(1),
+            "the writer did not wait"
+        );
+        drop(rows);
+        drop(stmt);
+        assert_eq!(ro.meta_get("k").unwrap().as_deref(), Some("3"));
+        // A file nobody set up is refused, not silently read in rollback mode.
+        let other = dir.path().join("plain.sqlite3");
+        Connection::open(&other)
+            .unwrap()
+            .execute_batch("CREATE TABLE t(x)")
+            .unwrap();
+        assert!(Db::open_read_only(&other).is_err());
     }
 
     #[test]
