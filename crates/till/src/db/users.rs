@@ -245,6 +245,11 @@ pub fn count(conn: &Connection) -> Result<i64> {
 
 /// Checks a PIN. Wrong PINs count towards the lock-out; a right one resets the count.
 /// An unknown name costs the same work and says the same thing as a wrong PIN.
+///
+/// Three steps, so that a caller holding a lock around `conn` can release it for the Argon2
+/// work in the middle (`Till::verify_pin` does: sales go on meanwhile): [`pin_record`] reads,
+/// [`check_pin`] hashes (no database), [`record_pin_check`] writes the outcome against the
+/// row as it is by then, so concurrent checks each count.
 pub fn verify_pin(
     conn: &Connection,
     name: &str,
@@ -252,66 +257,141 @@ pub fn verify_pin(
     peppers: Peppers<'_>,
     policy: PinPolicy,
 ) -> Result<User> {
-    let now = now_ms();
-    let row: Option<(i64, String, String, u32, Option<i64>, bool)> = conn
+    loop {
+        let record = pin_record(conn, name)?;
+        let check = check_pin(record.as_ref(), pin, peppers)?;
+        if let Some(user) = record_pin_check(conn, name, record, check, policy)? {
+            return Ok(user);
+        }
+    }
+}
+
+/// A user's PIN hash as read for a check.
+pub struct PinRecord {
+    id: i64,
+    role: String,
+    stored: String,
+}
+
+impl PinRecord {
+    /// Whether the hash uses the old pepper (the caller then loads it for [`check_pin`]).
+    pub fn legacy(&self) -> Result<bool> {
+        is_legacy_hash(&self.stored)
+    }
+}
+
+/// What [`check_pin`] found.
+pub struct PinCheck {
+    matched: bool,
+    /// A right PIN under an old hash: its new hash (made here, out of any lock).
+    rehash: Option<String>,
+}
+
+/// Step 1 of [`verify_pin`]: `name`'s record (`None`: no such user). A locked-out user is
+/// refused here, before any Argon2 work.
+pub fn pin_record(conn: &Connection, name: &str) -> Result<Option<PinRecord>> {
+    let row: Option<(i64, String, String, Option<i64>)> = conn
         .query_row(
-            "SELECT id, role, pin_hash, failed_attempts, locked_until, active FROM users WHERE name = ?1",
+            "SELECT id, role, pin_hash, locked_until FROM users WHERE name = ?1",
             [name],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
-    let Some((id, role, stored, failed, locked_until, active)) = row else {
-        // Same cost as a real check, so timing does not tell which names exist.
-        let _ = hash_pin(pin, peppers.pin);
-        return Err(TillError::WrongPin {
-            attempts_left: policy.max_attempts,
-        });
+    let Some((id, role, stored, locked_until)) = row else {
+        return Ok(None);
     };
-    if let Some(until) = locked_until.filter(|u| *u > now) {
+    if let Some(until) = locked_until.filter(|u| *u > now_ms()) {
         return Err(TillError::Locked {
             until: crate::time::local_text(until),
         });
     }
-    if pin_matches(pin, &stored, peppers)? {
-        // Said only to someone who knows the PIN, so it tells a guesser nothing.
-        if !active {
-            return Err(TillError::UserInactive(name.to_owned()));
-        }
-        conn.execute(
-            "UPDATE users SET failed_attempts = 0, locked_until = NULL, last_sign_in = ?2 WHERE id = ?1",
-            params![id, now],
+    Ok(Some(PinRecord { id, role, stored }))
+}
+
+/// Step 2: Argon2, no database. An unknown name (`None`) costs the same and never matches, so
+/// timing does not tell which names exist.
+pub fn check_pin(record: Option<&PinRecord>, pin: &str, peppers: Peppers<'_>) -> Result<PinCheck> {
+    let Some(r) = record else {
+        let _ = hash_pin(pin, peppers.pin);
+        return Ok(PinCheck {
+            matched: false,
+            rehash: None,
+        });
+    };
+    let matched = pin_matches(pin, &r.stored, peppers)?;
+    // The old pepper hangs on the card vault key: a right PIN moves to the PIN pepper.
+    let rehash = if matched && is_legacy_hash(&r.stored)? {
+        Some(hash_pin(pin, peppers.pin)?)
+    } else {
+        None
+    };
+    Ok(PinCheck { matched, rehash })
+}
+
+/// Step 3: writes the outcome in one transaction, against the row as it is now (another
+/// check may have counted or locked meanwhile: each wrong PIN counts once, and a lock-out
+/// set in between holds). `Ok(None)`: the PIN was changed in between; check again.
+pub fn record_pin_check(
+    conn: &Connection,
+    name: &str,
+    record: Option<PinRecord>,
+    check: PinCheck,
+    policy: PinPolicy,
+) -> Result<Option<User>> {
+    let Some(r) = record else {
+        return Err(TillError::WrongPin {
+            attempts_left: policy.max_attempts,
+        });
+    };
+    let now = now_ms();
+    // Each transaction writes first, so it holds the write lock before it reads anything.
+    let tx = conn.unchecked_transaction()?;
+    if check.matched {
+        let signed_in = tx.execute(
+            "UPDATE users SET failed_attempts = 0, locked_until = NULL, last_sign_in = ?2
+             WHERE id = ?1 AND pin_hash = ?3 AND active = 1 AND coalesce(locked_until, 0) <= ?2",
+            params![r.id, now, r.stored],
         )?;
-        if is_legacy_hash(&stored)? {
-            // The old pepper hangs on the card vault key: move this PIN to the PIN pepper.
-            conn.execute(
-                "UPDATE users SET pin_hash = ?2 WHERE id = ?1 AND pin_hash = ?3",
-                params![id, hash_pin(pin, peppers.pin)?, stored],
+        if signed_in == 0 {
+            return why_not(&tx, name, &r, true).map(|()| None);
+        }
+        if let Some(hash) = &check.rehash {
+            tx.execute(
+                "UPDATE users SET pin_hash = ?2 WHERE id = ?1",
+                params![r.id, hash],
             )?;
         }
-        return Ok(User {
-            id,
+        tx.commit()?;
+        return Ok(Some(User {
+            id: r.id,
             name: name.to_owned(),
-            role: Role::parse(&role)?,
+            role: Role::parse(&r.role)?,
             active: true,
-        });
+        }));
     }
-    let failed = failed + 1;
-    let tx = conn.unchecked_transaction()?;
+    let failed: Option<u32> = tx
+        .query_row(
+            "UPDATE users SET failed_attempts = failed_attempts + 1
+             WHERE id = ?1 AND pin_hash = ?3 AND coalesce(locked_until, 0) <= ?2
+             RETURNING failed_attempts",
+            params![r.id, now, r.stored],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let Some(failed) = failed else {
+        return why_not(&tx, name, &r, false).map(|()| None);
+    };
     let result = if failed >= policy.max_attempts {
         let until = now + policy.lockout_ms;
         tx.execute(
             "UPDATE users SET failed_attempts = 0, locked_until = ?2 WHERE id = ?1",
-            params![id, until],
+            params![r.id, until],
         )?;
         audit::append(&tx, name, "user_locked", name, &json!({"until": until}))?;
         TillError::Locked {
             until: crate::time::local_text(until),
         }
     } else {
-        tx.execute(
-            "UPDATE users SET failed_attempts = ?2 WHERE id = ?1",
-            params![id, failed],
-        )?;
         audit::append(&tx, name, "wrong_pin", name, &json!({"failed": failed}))?;
         TillError::WrongPin {
             attempts_left: policy.max_attempts - failed,
@@ -319,6 +399,29 @@ pub fn verify_pin(
     };
     tx.commit()?;
     Err(result)
+}
+
+/// Why [`record_pin_check`] changed no row: locked out meanwhile, or deactivated (said only
+/// to someone who knows the PIN: `matched`), both errors; or the PIN itself changed (`Ok`:
+/// check again).
+fn why_not(conn: &Connection, name: &str, r: &PinRecord, matched: bool) -> Result<()> {
+    let (stored, locked_until, active): (String, Option<i64>, bool) = conn.query_row(
+        "SELECT pin_hash, locked_until, active FROM users WHERE id = ?1",
+        [r.id],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+    )?;
+    if stored != r.stored {
+        return Ok(());
+    }
+    if let Some(until) = locked_until.filter(|u| *u > now_ms()) {
+        return Err(TillError::Locked {
+            until: crate::time::local_text(until),
+        });
+    }
+    if matched && !active {
+        return Err(TillError::UserInactive(name.to_owned()));
+    }
+    Ok(()) // a lock-out that ended in between: check again
 }
 
 /// `user` (whose PIN was just checked) sets their own new PIN.
@@ -493,8 +596,8 @@ mod tests {
                 },
                 policy()
             )
-                .unwrap_err()
-                .code(),
+            .unwrap_err()
+            .code(),
             "wrong_pin"
         );
         assert!(matches!(
@@ -521,6 +624,66 @@ mod tests {
             "wrong_pin"
         );
         assert!(audit::verify(&db.conn).unwrap() >= 3);
+    }
+
+    /// Checks whose Argon2 work overlaps (the lock released in between, as `Till` does) each
+    /// count, a lock-out set in between holds, and a PIN changed in between is checked again.
+    #[test]
+    fn overlapping_checks_count_once_each() {
+        let db = Db::open_in_memory().unwrap();
+        add(&db.conn, "Aziz", Role::Cashier, "4321", PEPPER, "setup").unwrap();
+        let c = &db.conn;
+        let reads: Vec<_> = (0..3).map(|_| pin_record(c, "Aziz").unwrap()).collect();
+        let outcomes: Vec<_> = reads
+            .into_iter()
+            .map(|r| {
+                let check = check_pin(r.as_ref(), "0000", P).unwrap();
+                record_pin_check(c, "Aziz", r, check, policy()).unwrap_err()
+            })
+            .collect();
+        assert!(matches!(
+            outcomes[..],
+            [
+                TillError::WrongPin { attempts_left: 2 },
+                TillError::WrongPin { attempts_left: 1 },
+                TillError::Locked { .. }
+            ]
+        ));
+        // The right PIN, read before a lock-out set while its hash was being checked.
+        c.execute("UPDATE users SET locked_until = NULL", [])
+            .unwrap();
+        let r = pin_record(c, "Aziz").unwrap();
+        let check = check_pin(r.as_ref(), "4321", P).unwrap();
+        for _ in 0..3 {
+            let _ = verify_pin(c, "Aziz", "0000", P, policy());
+        }
+        let err = record_pin_check(c, "Aziz", r, check, policy()).unwrap_err();
+        assert_eq!(err.code(), "locked");
+        // Deactivated in between: said to whoever knows the PIN.
+        c.execute("UPDATE users SET locked_until = NULL", [])
+            .unwrap();
+        let r = pin_record(c, "Aziz").unwrap();
+        let check = check_pin(r.as_ref(), "4321", P).unwrap();
+        c.execute("UPDATE users SET active = 0", []).unwrap();
+        let err = record_pin_check(c, "Aziz", r, check, policy()).unwrap_err();
+        assert_eq!(err.code(), "user_inactive");
+        c.execute("UPDATE users SET active = 1", []).unwrap();
+        // The PIN changed in between: nothing recorded, check again (the old one is wrong now).
+        let r = pin_record(c, "Aziz").unwrap();
+        let check = check_pin(r.as_ref(), "4321", P).unwrap();
+        let user = get(c, "Aziz").unwrap();
+        change_pin(c, &user, "5555", PEPPER).unwrap();
+        assert!(record_pin_check(c, "Aziz", r, check, policy())
+            .unwrap()
+            .is_none());
+        assert_eq!(
+            verify_pin(c, "Aziz", "4321", P, policy())
+                .unwrap_err()
+                .code(),
+            "wrong_pin"
+        );
+        assert_eq!(verify_pin(c, "Aziz", "5555", P, policy()).unwrap(), user);
+        assert!(audit::verify(c).unwrap() > 5);
     }
 
     #[test]
