@@ -219,7 +219,7 @@ pub fn export_csv<W: Write>(
         line.push(b'\n');
         out.write_all(&line)?;
         n += 1;
-        if n % 10_000 == 0 {
+        if n.is_multiple_of(10_000) {
             progress(n);
         }
     }
