@@ -71,6 +71,10 @@ pub mod defaults {
     /// The callback listener's path and body limit.
     pub const CALLBACK_PATH: &str = "/ecommpay/callback";
     pub const CALLBACK_BODY_LIMIT: usize = 64 * 1024;
+    /// How many automatic backups a folder keeps.
+    pub const BACKUP_KEEP: u32 = 7;
+    /// Without a successful backup for this long, the app warns.
+    pub const BACKUP_WARN_AFTER_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 }
 
 /// Money limits.
@@ -222,6 +226,28 @@ impl Default for SaleSettings {
     }
 }
 
+/// Automatic backups (Settings > Backup; see [`crate::backup`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackupSettings {
+    /// Where backups go (a USB stick, a network share); none: no automatic backups.
+    pub folder: Option<String>,
+    /// One backup a day while the app runs (when a folder and a passphrase are set).
+    pub daily: bool,
+    /// How many of this till's backups the folder keeps (older ones are removed).
+    pub keep: u32,
+}
+
+impl Default for BackupSettings {
+    fn default() -> Self {
+        BackupSettings {
+            folder: None,
+            daily: true,
+            keep: defaults::BACKUP_KEEP,
+        }
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -242,6 +268,7 @@ pub struct Config {
     pub timing: Timing,
     pub callback: CallbackListener,
     pub sale: SaleSettings,
+    pub backup: BackupSettings,
 }
 
 impl Default for Config {
@@ -258,6 +285,7 @@ impl Default for Config {
             timing: Timing::default(),
             callback: CallbackListener::default(),
             sale: SaleSettings::default(),
+            backup: BackupSettings::default(),
         }
     }
 }
@@ -328,6 +356,12 @@ impl Config {
         }
         if t.pin_max_attempts == 0 {
             return bad("timing.pin_max_attempts must be at least 1".into());
+        }
+        if !(1..=1000).contains(&self.backup.keep) {
+            return bad("backup.keep must be 1 to 1000".into());
+        }
+        if self.backup.folder.as_deref().is_some_and(|f| f.trim().is_empty()) {
+            return bad("backup.folder must be a folder, or unset".into());
         }
         if self.callback.enabled {
             if self
@@ -483,7 +517,7 @@ impl Config {
 }
 
 fn is_optional_key(key: &str) -> bool {
-    matches!(key, "callback.public_url" | "sale.flow")
+    matches!(key, "callback.public_url" | "sale.flow" | "backup.folder")
 }
 
 fn parse_like(old: Option<&toml::Value>, text: &str) -> Option<toml::Value> {

@@ -50,6 +50,8 @@ pub enum TillError {
     BackupTooNew { found: u32, known: u32 },
     #[error("{} already holds a till: restore into a new or empty folder, or replace that till on purpose (`--replace`)", .0.display())]
     RestoreTargetHasTill(PathBuf),
+    #[error("automatic backups are not set up: {0}")]
+    BackupNotSetUp(String),
     #[error(
         "a saved card could not be decrypted (card {0}); the keyring's vault key may have changed"
     )]
@@ -170,6 +172,7 @@ impl TillError {
             TillError::BackupDamaged(_) => "backup_damaged",
             TillError::BackupTooNew { .. } => "backup_too_new",
             TillError::RestoreTargetHasTill(_) => "restore_target_has_till",
+            TillError::BackupNotSetUp(_) => "backup_not_set_up",
             TillError::VaultDecrypt(_) => "vault_decrypt",
             TillError::Database(_) => "database",
             TillError::SchemaTooNew { .. } => "schema_too_new",

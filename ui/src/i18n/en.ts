@@ -211,6 +211,7 @@ export const enErrors: Record<ErrorCode, string> = {
   database: "The local database failed.",
   schema_too_new: "The data was written by a newer version of the app.",
   invalid_amount: "This is not a valid amount.",
+  backup_not_set_up: "Automatic backups are not set up: choose a folder and set a passphrase.",
   above_limit: "The amount is above the limit.",
   invalid_request: "The bank would refuse this request.",
   gateway_unreachable: "No connection to the bank.",

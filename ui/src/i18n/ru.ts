@@ -210,6 +210,7 @@ export const ruErrors: Record<ErrorCode, string> = {
   database: "Ошибка локальной базы данных.",
   schema_too_new: "Данные записаны более новой версией приложения.",
   invalid_amount: "Неверная сумма.",
+  backup_not_set_up: "Автоматические резервные копии не настроены: выберите папку и задайте пароль.",
   above_limit: "Сумма больше лимита.",
   invalid_request: "Банк отклонил бы такой запрос.",
   gateway_unreachable: "Нет связи с банком.",

@@ -210,6 +210,7 @@ export const uzErrors: Record<ErrorCode, string> = {
   database: "Mahalliy ma'lumotlar bazasida xato.",
   schema_too_new: "Ma'lumotlar ilovaning yangiroq versiyasida yozilgan.",
   invalid_amount: "Summa noto'g'ri.",
+  backup_not_set_up: "Avtomatik zaxira nusxalar sozlanmagan: papkani tanlang va parol o'rnating.",
   above_limit: "Summa chegaradan katta.",
   invalid_request: "Bank bu so'rovni rad etadi.",
   gateway_unreachable: "Bank bilan aloqa yo'q.",

@@ -23,6 +23,7 @@
 //! Neither the secret nor a card identifier is ever printed, logged or written outside the
 //! encrypted file (the database holds cards sealed only).
 
+mod auto;
 mod create;
 mod restore;
 
@@ -36,6 +37,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Result, TillError};
 use crate::vault::hex;
 
+pub use auto::{BackupStatus, PASSPHRASE_ENTRY};
 pub use restore::Restored;
 
 /// The `format` of every manifest.

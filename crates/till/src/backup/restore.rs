@@ -107,7 +107,7 @@ impl Till {
         }
         staging_cleanup.disarm();
         if let Some(old) = old_keys {
-            for name in names::ALL {
+            for name in names::ALL.into_iter().chain([super::PASSPHRASE_ENTRY]) {
                 if let Err(e) = old.delete(name) {
                     tracing::warn!("the replaced till's keyring entry {name} stays: {e}");
                 }
