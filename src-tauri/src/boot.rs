@@ -55,7 +55,8 @@ pub async fn start() -> Result<Started, ApiError> {
 /// events reach the UI instead of the demo's, the demo winds down, and every window is told to
 /// start afresh (`till_changed`).
 pub async fn switch_to_real(app: &tauri::AppHandle, till: Till) -> Result<(), ApiError> {
-    till.resume_all()?;
+    let t = till.clone();
+    crate::commands::blocking(move || Ok(t.resume_all().map(drop)?)).await?;
     let booted = real_till(till.clone()).await?;
     let generation = app.state::<crate::state::AppState>().switch_to(booted);
     crate::events::forward(app.clone(), till, generation);

@@ -12,6 +12,7 @@ mod error;
 mod events;
 mod health;
 mod qr;
+mod resync;
 mod state;
 
 use tauri::Manager;

@@ -6,50 +6,65 @@ use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 use till::{Kind, State as PayState};
 
+use super::{blocking, ready};
 use crate::convert;
 use crate::dto::{CursorDto, ExportDone, HistoryPageDto, HistoryQuery, PaymentDetail, UiEvent};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::events::emit;
 use crate::state::AppState;
 
+/// Reads through a read-only connection of the core's (never waiting for the engine's writes
+/// or for an export), on the blocking pool.
 #[tauri::command(rename_all = "snake_case")]
-pub fn history(
+pub async fn history(
     state: State<'_, AppState>,
     filter: HistoryQuery,
     after: Option<CursorDto>,
     limit: u32,
 ) -> ApiResult<HistoryPageDto> {
+    ready(&state).await;
     state.signed_in()?;
-    let page = state.till()?.history(
-        &convert::filter(&filter),
-        after.map(convert::cursor_in),
-        limit,
-    )?;
-    Ok(HistoryPageDto {
-        rows: page.rows.into_iter().map(convert::history_row).collect(),
-        next: page.next.map(convert::cursor),
+    let till = state.till()?;
+    blocking(move || {
+        let page = till.history(
+            &convert::filter(&filter),
+            after.map(convert::cursor_in),
+            limit,
+        )?;
+        Ok(HistoryPageDto {
+            rows: page.rows.into_iter().map(convert::history_row).collect(),
+            next: page.next.map(convert::cursor),
+        })
     })
+    .await
 }
 
 /// A payment and its gateway messages; the raw JSON (redacted by the core) for managers only.
 #[tauri::command(rename_all = "snake_case")]
-pub fn payment_detail(state: State<'_, AppState>, payment_id: String) -> ApiResult<PaymentDetail> {
+pub async fn payment_detail(
+    state: State<'_, AppState>,
+    payment_id: String,
+) -> ApiResult<PaymentDetail> {
+    ready(&state).await;
     let manager = state.manager().is_ok();
     state.signed_in()?;
     let till = state.till()?;
-    let p = till.payment(&payment_id)?;
-    let timeline = till.payment_timeline(&payment_id)?;
-    Ok(PaymentDetail {
-        row: convert::payment_row(&p),
-        created_by: p.created_by.clone(),
-        description: p.description.clone(),
-        timeline: timeline
-            .into_iter()
-            .map(|e| convert::timeline_entry(e, manager))
-            .collect(),
-        returnable: p.kind == Kind::Sale && p.state == PayState::Success && p.card_id.is_some(),
-        card_id: p.card_id,
+    blocking(move || {
+        let p = till.payment(&payment_id)?;
+        let timeline = till.payment_timeline(&payment_id)?;
+        Ok(PaymentDetail {
+            row: convert::payment_row(&p),
+            created_by: p.created_by.clone(),
+            description: p.description.clone(),
+            timeline: timeline
+                .into_iter()
+                .map(|e| convert::timeline_entry(e, manager))
+                .collect(),
+            returnable: p.kind == Kind::Sale && p.state == PayState::Success && p.card_id.is_some(),
+            card_id: p.card_id,
+        })
     })
+    .await
 }
 
 /// Where to write: the save dialog, or `CASHIER_EXPORT_DIR` when set (automation and tests,
@@ -76,25 +91,27 @@ async fn choose_path(app: &AppHandle) -> ApiResult<PathBuf> {
         .ok_or_else(|| ApiError::new(ErrorCode::Cancelled, "no file chosen"))
 }
 
-/// Writes the filtered history as CSV, with `export_progress` events.
+/// Writes the filtered history as CSV, with `export_progress` events. The export streams from
+/// a read-only connection of its own on the blocking pool: sales, their results and every other
+/// command go on while it runs.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_history(
     app: AppHandle,
     state: State<'_, AppState>,
     filter: HistoryQuery,
 ) -> ApiResult<ExportDone> {
+    ready(&state).await;
     state.signed_in()?;
-    let till = state.till()?.clone();
+    let till = state.till()?;
     let path = choose_path(&app).await?;
     let (p, a) = (path.clone(), app.clone());
-    let rows = tauri::async_runtime::spawn_blocking(move || {
+    let rows = blocking(move || {
         let file = std::fs::File::create(&p).map_err(till::TillError::from)?;
-        till.export_csv(file, &convert::filter(&filter), |rows| {
+        Ok(till.export_csv(file, &convert::filter(&filter), |rows| {
             emit(&a, UiEvent::ExportProgress { rows })
-        })
+        })?)
     })
-    .await
-    .map_err(|e| ApiError::new(ErrorCode::Io, e.to_string()))??;
+    .await?;
     Ok(ExportDone {
         path: path.display().to_string(),
         rows,

@@ -1,5 +1,16 @@
 //! Tauri commands: each converts a DTO, makes one core call, and converts the answer.
 //! Arguments keep their snake_case names on the JS side too.
+//!
+//! Every command is async, so none runs on the main thread (GTK's: a sync command would run
+//! there and freeze the window while it works), and every core call that blocks (SQLite,
+//! Argon2, the keyring) runs on the blocking pool through [`blocking`], never on an async
+//! worker either. Each first awaits the till's start-up ([`AppState::started`]), so nothing
+//! after it ever waits on a lock for the start-up.
+
+use std::future::Future;
+
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::state::AppState;
 
 pub mod history;
 pub mod payouts;
@@ -8,6 +19,29 @@ pub mod session;
 pub mod settings;
 
 include!("names.rs");
+
+/// Runs blocking work (SQLite, Argon2, the keyring) on the blocking thread pool.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Io, format!("the work stopped: {e}")))?
+}
+
+/// A core call that is async but blocks on its way (it writes the sale before spawning its
+/// follower; an approval checks a PIN first): driven to its end on the blocking pool.
+pub async fn blocking_async<T: Send + 'static>(
+    work: impl Future<Output = ApiResult<T>> + Send + 'static,
+) -> ApiResult<T> {
+    blocking(move || tauri::async_runtime::block_on(work)).await
+}
+
+/// Waits (without blocking a thread) until the till has started; then every `AppState`
+/// call is instant.
+pub async fn ready(state: &AppState) {
+    state.started().await;
+}
 
 #[macro_export]
 macro_rules! all_commands {

@@ -5,27 +5,26 @@ use ecommpay::Tiyin;
 use tauri::State;
 use till::PayoutInput;
 
+use super::{blocking, blocking_async, ready};
 use crate::convert;
 use crate::dto::{CardDto, PayoutInputDto, PayoutRequestDto};
 use crate::error::ApiResult;
 use crate::state::AppState;
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn cards(state: State<'_, AppState>) -> ApiResult<Vec<CardDto>> {
+pub async fn cards(state: State<'_, AppState>) -> ApiResult<Vec<CardDto>> {
+    ready(&state).await;
     state.signed_in()?;
-    Ok(state
-        .till()?
-        .cards()?
-        .into_iter()
-        .map(convert::card)
-        .collect())
+    let till = state.till()?;
+    blocking(move || Ok(till.cards()?.into_iter().map(convert::card).collect())).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn request_payout(
+pub async fn request_payout(
     state: State<'_, AppState>,
     input: PayoutInputDto,
 ) -> ApiResult<PayoutRequestDto> {
+    ready(&state).await;
     let user = state.signed_in()?;
     let input = PayoutInput {
         card_id: input.card_id,
@@ -33,18 +32,25 @@ pub fn request_payout(
         reason: input.reason,
         sale_payment_id: input.sale_payment_id,
     };
-    let row = state
-        .till()?
-        .request_payout(&input, Some(&user), &user.name)?;
-    Ok(convert::payout_request(row))
+    let till = state.till()?;
+    blocking(move || {
+        let row = till.request_payout(&input, Some(&user), &user.name)?;
+        Ok(convert::payout_request(row))
+    })
+    .await
 }
 
 /// The queue and the decided requests of the last 24 hours and more (newest first).
 #[tauri::command(rename_all = "snake_case")]
-pub fn payout_requests(state: State<'_, AppState>) -> ApiResult<Vec<PayoutRequestDto>> {
+pub async fn payout_requests(state: State<'_, AppState>) -> ApiResult<Vec<PayoutRequestDto>> {
+    ready(&state).await;
     state.signed_in()?;
-    let rows = state.till()?.payout_requests(200)?;
-    Ok(rows.into_iter().map(convert::payout_request).collect())
+    let till = state.till()?;
+    blocking(move || {
+        let rows = till.payout_requests(200)?;
+        Ok(rows.into_iter().map(convert::payout_request).collect())
+    })
+    .await
 }
 
 /// A manager approves with their own name and PIN; returns the payout's `payment_id`.
@@ -55,28 +61,34 @@ pub async fn approve_payout(
     manager: String,
     pin: String,
 ) -> ApiResult<String> {
+    ready(&state).await;
     state.signed_in()?;
-    let handle = state
-        .till()?
-        .approve_payout(request_id, &manager, &pin)
-        .await?;
-    Ok(handle.payment_id)
+    let till = state.till()?;
+    // The PIN check (Argon2) and the payout's row on the blocking pool; then followed.
+    blocking_async(async move {
+        let handle = till.approve_payout(request_id, &manager, &pin).await?;
+        Ok(handle.payment_id)
+    })
+    .await
 }
 
 /// A manager rejects a pending request with their own name and PIN (a note optional); no
 /// money moves. Returns the request as it is now.
 #[tauri::command(rename_all = "snake_case")]
-pub fn reject_payout(
+pub async fn reject_payout(
     state: State<'_, AppState>,
     request_id: i64,
     manager: String,
     pin: String,
     reason: Option<String>,
 ) -> ApiResult<PayoutRequestDto> {
+    ready(&state).await;
     state.signed_in()?;
     let reason = reason.filter(|r| !r.trim().is_empty());
-    let row = state
-        .till()?
-        .reject_payout(request_id, &manager, &pin, reason.as_deref())?;
-    Ok(convert::payout_request(row))
+    let till = state.till()?;
+    blocking(move || {
+        let row = till.reject_payout(request_id, &manager, &pin, reason.as_deref())?;
+        Ok(convert::payout_request(row))
+    })
+    .await
 }

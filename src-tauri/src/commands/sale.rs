@@ -4,6 +4,7 @@
 use ecommpay::Tiyin;
 use tauri::{AppHandle, Manager, State, WebviewUrl, WebviewWindowBuilder};
 
+use super::{blocking, blocking_async, ready};
 use crate::dto::{SalePhase, SaleView};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::events::{emit_sale, track_sale};
@@ -22,7 +23,9 @@ pub async fn start_sale(
     state: State<'_, AppState>,
     amount: i64,
 ) -> ApiResult<SaleView> {
+    ready(&state).await;
     let user = state.signed_in()?;
+    let till = state.till()?;
     let claimed = state.update_sale(|slot| {
         if slot.as_ref().is_some_and(in_progress) {
             return false;
@@ -37,11 +40,14 @@ pub async fn start_sale(
             "a sale is already on screen",
         ));
     }
-    match state
-        .till()?
-        .start_sale(Tiyin::new(amount), Some(&user.name))
-        .await
-    {
+    // Written (SQLite, full sync) and signed on the blocking pool; followed on the runtime.
+    let t = till.clone();
+    let started =
+        blocking_async(
+            async move { Ok(t.start_sale(Tiyin::new(amount), Some(&user.name)).await?) },
+        )
+        .await;
+    match started {
         Ok(handle) => {
             let id = handle.payment_id.clone();
             let view = state.update_sale(|slot| match slot {
@@ -51,7 +57,7 @@ pub async fn start_sale(
                 }
                 _ => false,
             });
-            track_sale(app.clone(), handle);
+            track_sale(app.clone(), till, handle);
             let view = view.flatten().or_else(|| state.sale());
             emit_sale(&app, view.clone());
             view.ok_or_else(|| ApiError::new(ErrorCode::PaymentNotFound, "the sale vanished"))
@@ -59,7 +65,6 @@ pub async fn start_sale(
         Err(e) => {
             state.update_sale(|slot| slot.take().is_some());
             emit_sale(&app, None);
-            let e = ApiError::from(e);
             health::failed_api(&app, e.code);
             Err(e)
         }
@@ -69,13 +74,15 @@ pub async fn start_sale(
 /// The cashier stops waiting (Esc): the sale is still followed; if the customer pays after
 /// all, a loud `late_success` event says so.
 #[tauri::command(rename_all = "snake_case")]
-pub fn abandon_sale(app: AppHandle, state: State<'_, AppState>) -> ApiResult<()> {
+pub async fn abandon_sale(app: AppHandle, state: State<'_, AppState>) -> ApiResult<()> {
+    ready(&state).await;
     let user = state.signed_in()?;
     let Some(view) = state.sale().filter(in_progress) else {
         return Ok(());
     };
     if !view.payment_id.is_empty() {
-        state.till()?.abandon_sale(&view.payment_id, &user.name)?;
+        let till = state.till()?;
+        blocking(move || Ok(till.abandon_sale(&view.payment_id, &user.name)?)).await?;
     }
     state.update_sale(|slot| slot.take().is_some());
     emit_sale(&app, None);
@@ -84,7 +91,8 @@ pub fn abandon_sale(app: AppHandle, state: State<'_, AppState>) -> ApiResult<()>
 
 /// Back to a new sale after a result (Enter or Esc).
 #[tauri::command(rename_all = "snake_case")]
-pub fn new_sale(app: AppHandle, state: State<'_, AppState>) {
+pub async fn new_sale(app: AppHandle, state: State<'_, AppState>) -> ApiResult<()> {
+    ready(&state).await;
     if state
         .update_sale(|slot| match slot {
             Some(v) if !in_progress(v) => slot.take().is_some(),
@@ -94,11 +102,13 @@ pub fn new_sale(app: AppHandle, state: State<'_, AppState>) {
     {
         emit_sale(&app, None);
     }
+    Ok(())
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn current_sale(state: State<'_, AppState>) -> Option<SaleView> {
-    state.sale()
+pub async fn current_sale(state: State<'_, AppState>) -> ApiResult<Option<SaleView>> {
+    ready(&state).await;
+    Ok(state.sale())
 }
 
 /// Opens (or brings forward) the customer-facing window.

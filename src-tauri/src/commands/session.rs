@@ -3,27 +3,28 @@
 use tauri::{AppHandle, State};
 use till::Role;
 
+use super::{blocking, ready};
 use crate::convert;
 use crate::dto::{AppInfo, UiEvent, UserDto};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::events;
 use crate::state::AppState;
 
-/// The UI's first command: async so that it waits for the till's start-up (which runs beside
-/// the window's) off the main thread.
+/// The UI's first command: it waits for the till's start-up (which runs beside the window's).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
-    state.started().await;
+    ready(&state).await;
     let till = state.till()?;
     let cfg = till.config();
     let flow = convert::flow(cfg.sale_flow().0);
+    let has_users = blocking(move || Ok(!till.users()?.is_empty())).await?;
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         demo: state.booted()?.demo.as_ref().map(|d| d.info()),
         language: cfg.language,
         till_code: cfg.till_code,
         user: state.current_user().as_ref().map(convert::user),
-        has_users: !till.users()?.is_empty(),
+        has_users,
         gateway_ok: state.gateway_ok(),
         qr_valid_secs: u32::try_from(cfg.timing.sale_payable_ms / 1000).unwrap_or(u32::MAX),
         sale_max: cfg.limits.sale_max_tiyin,
@@ -31,24 +32,30 @@ pub async fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
     })
 }
 
+/// Argon2 checks the PIN on the blocking pool (never under the engine's database lock).
 #[tauri::command(rename_all = "snake_case")]
-pub fn sign_in(state: State<'_, AppState>, name: String, pin: String) -> ApiResult<UserDto> {
-    let user = state.till()?.verify_pin(&name, &pin)?;
+pub async fn sign_in(state: State<'_, AppState>, name: String, pin: String) -> ApiResult<UserDto> {
+    ready(&state).await;
+    let till = state.till()?;
+    let user = blocking(move || Ok(till.verify_pin(&name, &pin)?)).await?;
     state.set_user(Some(user.clone()));
     Ok(convert::user(&user))
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn sign_out(state: State<'_, AppState>) {
+pub async fn sign_out(state: State<'_, AppState>) -> ApiResult<()> {
+    ready(&state).await;
     state.set_user(None);
+    Ok(())
 }
 
 /// The names to pick from at sign-in (deactivated users cannot sign in, so they are not offered).
 #[tauri::command(rename_all = "snake_case")]
-pub fn user_names(state: State<'_, AppState>) -> ApiResult<Vec<UserDto>> {
-    Ok(state
-        .till()?
-        .users()?
+pub async fn user_names(state: State<'_, AppState>) -> ApiResult<Vec<UserDto>> {
+    ready(&state).await;
+    let till = state.till()?;
+    let users = blocking(move || Ok(till.users()?)).await?;
+    Ok(users
         .iter()
         .filter(|u| u.active)
         .map(convert::user)
@@ -58,40 +65,53 @@ pub fn user_names(state: State<'_, AppState>) -> ApiResult<Vec<UserDto>> {
 /// The signed-in user changes their own PIN (the old one checked; wrong ones count towards the
 /// lock-out).
 #[tauri::command(rename_all = "snake_case")]
-pub fn change_own_pin(
+pub async fn change_own_pin(
     state: State<'_, AppState>,
     old_pin: String,
     new_pin: String,
 ) -> ApiResult<UserDto> {
+    ready(&state).await;
     let user = state.signed_in()?;
-    let changed = state.till()?.change_pin(&user.name, &old_pin, &new_pin)?;
+    let till = state.till()?;
+    let changed = blocking(move || Ok(till.change_pin(&user.name, &old_pin, &new_pin)?)).await?;
     Ok(convert::user(&changed))
 }
 
 /// On a till without users, the first manager (then signed in).
 #[tauri::command(rename_all = "snake_case")]
-pub fn create_first_manager(
+pub async fn create_first_manager(
     state: State<'_, AppState>,
     name: String,
     pin: String,
 ) -> ApiResult<UserDto> {
+    ready(&state).await;
     let till = state.till()?;
-    if !till.users()?.is_empty() {
-        return Err(ApiError::new(
-            ErrorCode::AlreadySetUp,
-            "users already exist",
-        ));
-    }
-    let user = till.add_user(&name, Role::Manager, &pin, "setup")?;
+    let user = blocking(move || {
+        if !till.users()?.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::AlreadySetUp,
+                "users already exist",
+            ));
+        }
+        Ok(till.add_user(&name, Role::Manager, &pin, "setup")?)
+    })
+    .await?;
     state.set_user(Some(user.clone()));
     Ok(convert::user(&user))
 }
 
 /// Anyone may switch the language (kept in the till's config); every window follows.
 #[tauri::command(rename_all = "snake_case")]
-pub fn set_language(app: AppHandle, state: State<'_, AppState>, language: String) -> ApiResult<()> {
+pub async fn set_language(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    language: String,
+) -> ApiResult<()> {
+    ready(&state).await;
     let actor = state.current_user().map(|u| u.name).unwrap_or_default();
-    state.till()?.set_setting("language", &language, &actor)?;
+    let till = state.till()?;
+    let lang = language.clone();
+    blocking(move || Ok(till.set_setting("language", &lang, &actor)?)).await?;
     events::emit(&app, UiEvent::Language { language });
     Ok(())
 }
@@ -99,7 +119,8 @@ pub fn set_language(app: AppHandle, state: State<'_, AppState>, language: String
 /// The sale screen is interactive (the amount field has focus): printed once on stdout, for
 /// the start-up benchmark.
 #[tauri::command(rename_all = "snake_case")]
-pub fn ui_ready() {
+pub async fn ui_ready() -> ApiResult<()> {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| println!("cashier-app: sale screen ready"));
+    Ok(())
 }

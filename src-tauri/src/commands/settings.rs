@@ -4,35 +4,43 @@ use tauri::{AppHandle, State};
 use till::config::resolve_data_dir;
 use till::{InitOptions, Till, TillError};
 
+use super::{blocking, blocking_async, ready};
 use crate::dto::{RoleDto, SaleFlowDto, SettingDto, SettingsView, UserDto};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::state::AppState;
 use crate::{boot, convert};
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn settings(state: State<'_, AppState>) -> ApiResult<SettingsView> {
+pub async fn settings(state: State<'_, AppState>) -> ApiResult<SettingsView> {
+    ready(&state).await;
     state.manager()?;
     let till = state.till()?;
     let flow = convert::flow_view(&till.config(), state.is_demo());
-    Ok(SettingsView {
-        values: till
-            .settings()
-            .into_iter()
-            .map(|(key, value)| SettingDto { key, value })
-            .collect(),
-        secret_configured: till.secret_configured()?,
-        users: till.users()?.iter().map(convert::user).collect(),
-        data_dir: till.data_dir().display().to_string(),
-        flow,
+    // The keyring (D-Bus) and the users on the blocking pool.
+    blocking(move || {
+        Ok(SettingsView {
+            values: till
+                .settings()
+                .into_iter()
+                .map(|(key, value)| SettingDto { key, value })
+                .collect(),
+            secret_configured: till.secret_configured()?,
+            users: till.users()?.iter().map(convert::user).collect(),
+            data_dir: till.data_dir().display().to_string(),
+            flow,
+        })
     })
+    .await
 }
 
 /// Saves one setting; the callback listener's settings take effect at once.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn set_setting(state: State<'_, AppState>, key: String, value: String) -> ApiResult<()> {
+    ready(&state).await;
     let user = state.manager()?;
     let booted = state.booted()?;
-    booted.till.set_setting(&key, &value, &user.name)?;
+    let (till, k) = (booted.till.clone(), key.clone());
+    blocking(move || Ok(till.set_setting(&k, &value, &user.name)?)).await?;
     if key.starts_with("callback.") {
         booted.restart_listener().await?;
     }
@@ -40,67 +48,85 @@ pub async fn set_setting(state: State<'_, AppState>, key: String, value: String)
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn set_secret(state: State<'_, AppState>, secret: String) -> ApiResult<bool> {
+pub async fn set_secret(state: State<'_, AppState>, secret: String) -> ApiResult<bool> {
+    ready(&state).await;
     let user = state.manager()?;
     let till = state.till()?;
-    till.set_secret(&secret, &user.name)?;
-    Ok(till.secret_configured()?)
+    blocking(move || {
+        till.set_secret(&secret, &user.name)?;
+        Ok(till.secret_configured()?)
+    })
+    .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn add_user(
+pub async fn add_user(
     state: State<'_, AppState>,
     name: String,
     role: RoleDto,
     pin: String,
 ) -> ApiResult<UserDto> {
+    ready(&state).await;
     let user = state.manager()?;
-    let added = state
-        .till()?
-        .add_user(&name, convert::role_in(role), &pin, &user.name)?;
-    Ok(convert::user(&added))
+    let till = state.till()?;
+    blocking(move || {
+        let added = till.add_user(&name, convert::role_in(role), &pin, &user.name)?;
+        Ok(convert::user(&added))
+    })
+    .await
 }
 
 /// The signed-in manager (their PIN checked again) sets `name`'s PIN and lifts any lock-out.
 #[tauri::command(rename_all = "snake_case")]
-pub fn reset_pin(
+pub async fn reset_pin(
     state: State<'_, AppState>,
     manager_pin: String,
     name: String,
     new_pin: String,
 ) -> ApiResult<UserDto> {
+    ready(&state).await;
     let user = state.manager()?;
-    let changed = state
-        .till()?
-        .reset_pin(&user.name, &manager_pin, &name, &new_pin)?;
-    Ok(convert::user(&changed))
+    let till = state.till()?;
+    blocking(move || {
+        let changed = till.reset_pin(&user.name, &manager_pin, &name, &new_pin)?;
+        Ok(convert::user(&changed))
+    })
+    .await
 }
 
 /// The signed-in manager (their PIN checked again) lifts `name`'s lock-out.
 #[tauri::command(rename_all = "snake_case")]
-pub fn unlock_user(
+pub async fn unlock_user(
     state: State<'_, AppState>,
     manager_pin: String,
     name: String,
 ) -> ApiResult<UserDto> {
+    ready(&state).await;
     let user = state.manager()?;
-    let changed = state.till()?.unlock_user(&user.name, &manager_pin, &name)?;
-    Ok(convert::user(&changed))
+    let till = state.till()?;
+    blocking(move || {
+        let changed = till.unlock_user(&user.name, &manager_pin, &name)?;
+        Ok(convert::user(&changed))
+    })
+    .await
 }
 
 /// The signed-in manager (their PIN checked again) deactivates or reactivates `name`.
 #[tauri::command(rename_all = "snake_case")]
-pub fn set_user_active(
+pub async fn set_user_active(
     state: State<'_, AppState>,
     manager_pin: String,
     name: String,
     active: bool,
 ) -> ApiResult<UserDto> {
+    ready(&state).await;
     let user = state.manager()?;
-    let changed = state
-        .till()?
-        .set_user_active(&user.name, &manager_pin, &name, active)?;
-    Ok(convert::user(&changed))
+    let till = state.till()?;
+    blocking(move || {
+        let changed = till.set_user_active(&user.name, &manager_pin, &name, active)?;
+        Ok(convert::user(&changed))
+    })
+    .await
 }
 
 /// In demo mode, a manager connects the till to the real gateway: the credentials are checked
@@ -120,6 +146,7 @@ pub async fn connect_real_till(
     secret: String,
     flow: Option<SaleFlowDto>,
 ) -> ApiResult<()> {
+    ready(&state).await;
     let user = state.manager()?;
     if !state.is_demo() {
         return Err(ApiError::new(
@@ -139,16 +166,21 @@ pub async fn connect_real_till(
         payment_page_url: Some(payment_page_url.trim().to_owned()),
         flow: flow.map(convert::flow_in),
     };
-    let dir = resolve_data_dir(None)?;
-    let till = Till::connect(&dir, &opts, &secret, &user.name).await?;
-    if flow.is_none() && till.config().sale.flow.is_some() {
-        // Automatic, also when `cashier init` had set a flow in this folder.
-        till.set_setting("sale.flow", "auto", &user.name)?;
-    }
     let language = state.till()?.config().language;
-    if till.config().language != language {
-        // The demo's language carries over (a valid one: it is the demo's).
-        till.set_setting("language", &language, &user.name)?;
-    }
+    // The probe, then the folder, the database and the keyring: on the blocking pool.
+    let till = blocking_async(async move {
+        let dir = resolve_data_dir(None)?;
+        let till = Till::connect(&dir, &opts, &secret, &user.name).await?;
+        if flow.is_none() && till.config().sale.flow.is_some() {
+            // Automatic, also when `cashier init` had set a flow in this folder.
+            till.set_setting("sale.flow", "auto", &user.name)?;
+        }
+        if till.config().language != language {
+            // The demo's language carries over (a valid one: it is the demo's).
+            till.set_setting("language", &language, &user.name)?;
+        }
+        Ok(till)
+    })
+    .await?;
     boot::switch_to_real(&app, till).await
 }
