@@ -6,72 +6,16 @@
 //! Targets: page < 20 ms, search < 50 ms, export >= 500,000 rows/s, overhead < 20 ms.
 
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ecommpay::Tiyin;
-use rusqlite::params;
 use till::db::history::{self, HistoryFilter};
 use till::db::Db;
 use till::keystore::KeyStore;
 use till::{Config, Kind, State, Till, TillEvent};
 
 mod common;
-use common::BenchKeys;
-
-const CARDS: usize = 5_000;
-
-fn masked(i: usize) -> String {
-    format!("8600{:02}******{:04}", i % 100, i % 10_000)
-}
-
-fn fill(db: &Db, rows: usize) -> Duration {
-    let t = Instant::now();
-    let conn = db.connection();
-    conn.execute_batch("BEGIN").unwrap();
-    {
-        let mut stmt = conn
-            .prepare(
-                "INSERT INTO payments(payment_id, kind, amount, currency, project_id, customer_id, customer_ip, masked_card, card_last4, state, stage, gateway_status, code, created_at, final_at, follow_until)
-                 VALUES (?1, ?2, ?3, 'UZS', 1, ?4, '127.0.0.1', ?5, ?6, ?7, 4, ?8, ?9, ?10, ?11, ?10)",
-            )
-            .unwrap();
-        // One year of history, newest last; a simple LCG keeps it reproducible.
-        let start = 1_735_689_600_000_i64; // 2025-01-01
-        let step = 365 * 86_400_000_i64 / rows as i64;
-        let mut x: u64 = 42;
-        for i in 0..rows {
-            x = x
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            let r = (x >> 33) as usize;
-            let kind = if r % 10 == 0 { "payout" } else { "sale" };
-            let (state, status, code) = match r % 7 {
-                0 => ("failed", "decline", "20105"),
-                _ => ("success", "success", "0"),
-            };
-            let card = masked(r % CARDS);
-            let last4 = card[card.len() - 4..].to_owned();
-            let amount = ((r % 5_000) as i64 + 1) * 1_000;
-            let created = start + i as i64 * step;
-            stmt.execute(params![
-                format!("T{}-S{:08}-{:06x}", r % 4 + 1, i, r & 0xff_ffff),
-                kind,
-                amount,
-                format!("c{}", r % CARDS),
-                card,
-                last4,
-                state,
-                status,
-                code,
-                created,
-                created + 30_000,
-            ])
-            .unwrap();
-        }
-    }
-    conn.execute_batch("COMMIT; ANALYZE;").unwrap();
-    t.elapsed()
-}
+use common::{fill, masked, BenchKeys};
 
 /// Median of `n` runs, in milliseconds.
 fn time<T>(n: usize, mut f: impl FnMut() -> T) -> (f64, T) {
