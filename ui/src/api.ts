@@ -81,6 +81,8 @@ export const api = {
     secret: string;
     flow: SaleFlowDto | null;
   }) => call<void>("connect_real_till", c),
+  reconnectTill: (c: { project_id: string; gateway_url: string; payment_page_url: string; secret: string }) =>
+    call<number>("reconnect_till", c),
 };
 
 /** Subscribes to the shell's pushed events (no polling anywhere). */

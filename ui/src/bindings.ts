@@ -163,6 +163,38 @@ export type SettingsView = { values: Array<SettingDto>, secret_configured: boole
 
 export type ExportDone = { path: string, rows: number, };
 
+export type BackupStatusDto = { folder: string | null, daily: boolean, keep: number, 
+/**
+ * Whether a passphrase for automatic backups is kept in the keyring.
+ */
+passphrase_set: boolean, last_at: number | null, last_ok: boolean | null, 
+/**
+ * The file written, or the English detail of what went wrong.
+ */
+last_detail: string | null, 
+/**
+ * What went wrong, as an error code (translated by the UI).
+ */
+last_code: string | null, last_success_at: number | null, 
+/**
+ * No successful backup for 7 days: the UI warns.
+ */
+overdue: boolean, };
+
+export type KeysMissingDto = { 
+/**
+ * Keyring entry names: `api-secret`, `data-key`, `pin-pepper`.
+ */
+missing: Array<string>, data_dir: string, };
+
+export type RestoredDto = { till_code: string, 
+/**
+ * When the backup was made.
+ */
+created_at: number, with_secret: boolean, payments: number, };
+
+export type BackupDoneDto = { path: string, bytes: number, };
+
 /** The Tauri event every window listens to. */
 export const EVENT = "till";
 
@@ -195,6 +227,13 @@ export type Command =
   | "unlock_user"
   | "set_user_active"
   | "connect_real_till"
+  | "reconnect_till"
   | "change_own_pin"
   | "ui_ready"
+  | "keys_missing"
+  | "backup_status"
+  | "set_backup"
+  | "set_backup_passphrase"
+  | "backup_now"
+  | "restore_backup"
 ;

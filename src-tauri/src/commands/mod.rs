@@ -12,6 +12,7 @@ use std::future::Future;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::state::AppState;
 
+pub mod backup;
 pub mod history;
 pub mod payouts;
 pub mod sale;
@@ -74,8 +75,15 @@ macro_rules! all_commands {
             $crate::commands::settings::unlock_user,
             $crate::commands::settings::set_user_active,
             $crate::commands::settings::connect_real_till,
+            $crate::commands::settings::reconnect_till,
             $crate::commands::session::change_own_pin,
             $crate::commands::session::ui_ready,
+            $crate::commands::backup::keys_missing,
+            $crate::commands::backup::backup_status,
+            $crate::commands::backup::set_backup,
+            $crate::commands::backup::set_backup_passphrase,
+            $crate::commands::backup::backup_now,
+            $crate::commands::backup::restore_backup,
         ]
     };
 }

@@ -31,6 +31,13 @@ pub const NAMES: &[&str] = &[
     "unlock_user",
     "set_user_active",
     "connect_real_till",
+    "reconnect_till",
     "change_own_pin",
     "ui_ready",
+    "keys_missing",
+    "backup_status",
+    "set_backup",
+    "set_backup_passphrase",
+    "backup_now",
+    "restore_backup",
 ];

@@ -52,9 +52,57 @@ pub async fn set_secret(state: State<'_, AppState>, secret: String) -> ApiResult
     ready(&state).await;
     let user = state.manager()?;
     let till = state.till()?;
-    blocking(move || {
-        till.set_secret(&secret, &user.name)?;
-        Ok(till.secret_configured()?)
+    let t = till.clone();
+    if blocking(move || Ok(t.secret_configured()?)).await? {
+        // A new secret for a till that has one: checked with the gateway first.
+        let cfg = till.config();
+        blocking_async(async move {
+            till.reconnect(
+                cfg.project_id,
+                &cfg.gateway_url,
+                None,
+                Some(&secret),
+                &user.name,
+            )
+            .await?;
+            Ok(true)
+        })
+        .await
+    } else {
+        blocking(move || {
+            till.set_secret(&secret, &user.name)?;
+            Ok(till.secret_configured()?)
+        })
+        .await
+    }
+}
+
+/// Moves a real till to another project or gateway (and, optionally, secret): the new
+/// credentials are probed with the gateway first; nothing changes when it refuses them.
+/// Returns how many open payments stay followed at the previous gateway until final.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn reconnect_till(
+    state: State<'_, AppState>,
+    project_id: String,
+    gateway_url: String,
+    payment_page_url: String,
+    secret: String,
+) -> ApiResult<u32> {
+    ready(&state).await;
+    let user = state.manager()?;
+    let till = state.till()?;
+    let project_id = project_id.trim().parse::<u64>().map_err(|_| {
+        TillError::Config(format!(
+            "project_id must be a positive number, not {project_id:?}"
+        ))
+    })?;
+    blocking_async(async move {
+        let page = Some(payment_page_url.as_str()).filter(|u| !u.trim().is_empty());
+        let secret = Some(secret.as_str()).filter(|s| !s.trim().is_empty());
+        let r = till
+            .reconnect(project_id, &gateway_url, page, secret, &user.name)
+            .await?;
+        Ok(r.still_followed_elsewhere as u32)
     })
     .await
 }

@@ -17,6 +17,7 @@ mod history;
 mod link_missing;
 mod payment_page;
 mod phone;
+mod reconnect;
 mod sale;
 mod scale;
 mod tills;

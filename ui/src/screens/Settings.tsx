@@ -7,6 +7,7 @@ import { hasKey, useI18n } from "../i18n";
 import type { Key } from "../i18n/en";
 import { parseSom, tiyinSettingToSom } from "../money";
 import { ConnectForm } from "./Connect";
+import { ReconnectForm } from "./Reconnect";
 import { Field } from "./Field";
 import { FlowSection } from "./Flow";
 
@@ -260,7 +261,10 @@ export function Settings({
           />
           {/* The demo's gateway, project, secret and listener belong to the demo: real ones go
               through "Connect to ECommPay", never into the demo till. */}
-          {EDITABLE.filter((k) => !info.demo || k.startsWith("limits.")).map((k) => {
+          {/* A real till's project and gateway change only through the probed form below. */}
+          {EDITABLE.filter((k) =>
+            info.demo ? k.startsWith("limits.") : k !== "project_id" && k !== "gateway_url",
+          ).map((k) => {
             const v = view.values.find((x) => x.key === k)?.value ?? "";
             return (
               <Row
@@ -304,6 +308,15 @@ export function Settings({
               {view.secret_configured ? t("settings.secret_configured") : t("settings.secret_missing")}
             </span>
           </form>
+          )}
+          {!info.demo && (
+            <ReconnectForm
+              values={Object.fromEntries(view.values.map((x) => [x.key, x.value]))}
+              onDone={() => {
+                void reload();
+                onInfoStale();
+              }}
+            />
           )}
           <p>{t("settings.data_dir")}: <code>{view.data_dir}</code></p>
           <MyPin />
