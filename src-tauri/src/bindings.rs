@@ -53,6 +53,10 @@ pub fn typescript() -> String {
         SettingDto,
         SettingsView,
         ExportDone,
+        crate::backup::BackupStatusDto,
+        crate::backup::KeysMissingDto,
+        crate::backup::RestoredDto,
+        crate::backup::BackupDoneDto,
     );
     out.push_str(&format!(
         "/** The Tauri event every window listens to. */\nexport const EVENT = {:?};\n\n",

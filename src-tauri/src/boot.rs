@@ -29,6 +29,20 @@ pub async fn start() -> Result<Started, ApiError> {
         Err(e) => return Err(e.into()),
     };
     let started = match real {
+        // A real till whose keys are not in this keyring: never the demo in its place. It
+        // starts as it is (nothing followed: nothing could be sent), and the UI says what is
+        // missing and what helps (`keys_missing`, "Restore from a backup").
+        Some(till) if !till.missing_keys()?.is_empty() => {
+            tracing::error!(data_dir = %dir.display(), "this till's keys are not in the keyring");
+            return Ok(Started {
+                booted: Booted {
+                    till,
+                    demo: None,
+                    listener: Mutex::new(None),
+                },
+                user: None,
+            });
+        }
         Some(till) if till.secret_configured()? => Started {
             booted: real_till(till).await?,
             user: None,

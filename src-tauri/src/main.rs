@@ -1,6 +1,7 @@
 // Prevents an additional console window on Windows in release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod backup;
 #[cfg(test)]
 mod bindings;
 mod boot;
@@ -51,6 +52,7 @@ fn main() {
                 app.state::<state::AppState>().finish_boot(boot, user);
                 if let Some(till) = till {
                     events::forward(app.clone(), till, 0);
+                    backup::start_daily(app.clone());
                     health::start_probe(app);
                 }
             });

@@ -1,6 +1,6 @@
 // The cashier's window: header (tabs, language, user, DEMO badge), banners, the screens.
 import { useEffect, useState } from "preact/hooks";
-import type { ApiError, AppInfo, UserDto } from "./bindings";
+import type { ApiError, AppInfo, KeysMissingDto, UserDto } from "./bindings";
 import { api } from "./api";
 import { LANGS, isLang, setLang, useI18n, type Lang } from "./i18n";
 import { connect, dismissNotice, update, useStore } from "./store";
@@ -10,6 +10,8 @@ import { SignIn } from "./screens/SignIn";
 import { History } from "./screens/History";
 import { Payouts } from "./screens/Payouts";
 import { Settings } from "./screens/Settings";
+import { KeysMissing } from "./screens/KeysMissing";
+import { RestoreForm } from "./screens/Backup";
 
 type Tab = "sale" | "history" | "payouts" | "settings";
 const TABS: Tab[] = ["sale", "history", "payouts", "settings"];
@@ -28,6 +30,9 @@ export function App() {
     setTabState(k);
     if (k === "sale") setSaleFocus((n) => n + 1);
   };
+  // A real till whose keys are missing from this computer's keyring: its own page.
+  const [keys, setKeys] = useState<KeysMissingDto | null>(null);
+  const [backupOverdue, setBackupOverdue] = useState(false);
   const [returnFor, setReturnFor] = useState<{ sale: string; card: number; amount: number } | null>(null);
 
   useEffect(() => {
@@ -35,6 +40,7 @@ export function App() {
       try {
         const i = await api.appInfo();
         if (isLang(i.language)) setLang(i.language);
+        setKeys(await api.keysMissing());
         setInfo(i);
         setUser(i.user);
         update({ gatewayOk: i.gateway_ok, sale: await api.currentSale() });
@@ -55,6 +61,14 @@ export function App() {
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, [user]);
+
+  useEffect(() => {
+    // A manager is told when the till has gone 7 days without a backup.
+    setBackupOverdue(false);
+    if (user?.role === "manager" && info && !info.demo) {
+      api.backupStatus().then((s) => setBackupOverdue(s.overdue), () => {});
+    }
+  }, [user, info?.demo]);
 
   async function changeLang(l: Lang) {
     setLang(l);
@@ -133,6 +147,11 @@ export function App() {
           {t(info.flow === "payment_page" ? "banner.gateway_down_page" : "banner.gateway_down")}
         </div>
       )}
+      {backupOverdue && (
+        <div class="banner down" role="alert" data-testid="banner-backup">
+          {t("banner.backup_overdue")}
+        </div>
+      )}
       {store.notices.map((n) => (
         <div class="banner late" role="alert" data-testid={`notice-${n.kind}`}>
           {n.kind === "late_success"
@@ -144,14 +163,20 @@ export function App() {
         </div>
       ))}
       <main>
-        {!user ? (
-          <SignIn
-            info={info}
-            onDone={(u) => {
-              setUser(u);
-              setInfo({ ...info, has_users: true });
-            }}
-          />
+        {keys ? (
+          <KeysMissing keys={keys} />
+        ) : !user ? (
+          <>
+            <SignIn
+              info={info}
+              onDone={(u) => {
+                setUser(u);
+                setInfo({ ...info, has_users: true });
+              }}
+            />
+            {/* The first start (the demo runs): a till moved from another computer. */}
+            {info.demo && <RestoreForm replaces={false} />}
+          </>
         ) : tab === "sale" ? (
           <Sale info={info} focusTick={saleFocus} />
         ) : tab === "history" ? (

@@ -5,15 +5,19 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   ApiError,
   AppInfo,
+  BackupDoneDto,
+  BackupStatusDto,
   CardDto,
   Command,
   CursorDto,
   ExportDone,
   HistoryPageDto,
   HistoryQuery,
+  KeysMissingDto,
   PaymentDetail,
   PayoutInputDto,
   PayoutRequestDto,
+  RestoredDto,
   RoleDto,
   SaleFlowDto,
   SaleView,
@@ -83,6 +87,15 @@ export const api = {
   }) => call<void>("connect_real_till", c),
   reconnectTill: (c: { project_id: string; gateway_url: string; payment_page_url: string; secret: string }) =>
     call<number>("reconnect_till", c),
+  keysMissing: () => call<KeysMissingDto | null>("keys_missing"),
+  backupStatus: () => call<BackupStatusDto>("backup_status"),
+  setBackup: (folder: string, daily: boolean, keep: number) =>
+    call<BackupStatusDto>("set_backup", { folder, daily, keep }),
+  setBackupPassphrase: (passphrase: string) =>
+    call<BackupStatusDto>("set_backup_passphrase", { passphrase }),
+  backupNow: () => call<BackupDoneDto>("backup_now"),
+  restoreBackup: (path: string, passphrase: string) =>
+    call<RestoredDto>("restore_backup", { path, passphrase }),
 };
 
 /** Subscribes to the shell's pushed events (no polling anywhere). */

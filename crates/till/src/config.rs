@@ -360,7 +360,12 @@ impl Config {
         if !(1..=1000).contains(&self.backup.keep) {
             return bad("backup.keep must be 1 to 1000".into());
         }
-        if self.backup.folder.as_deref().is_some_and(|f| f.trim().is_empty()) {
+        if self
+            .backup
+            .folder
+            .as_deref()
+            .is_some_and(|f| f.trim().is_empty())
+        {
             return bad("backup.folder must be a folder, or unset".into());
         }
         if self.callback.enabled {

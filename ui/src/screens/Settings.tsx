@@ -6,6 +6,7 @@ import { api } from "../api";
 import { hasKey, useI18n } from "../i18n";
 import type { Key } from "../i18n/en";
 import { parseSom, tiyinSettingToSom } from "../money";
+import { BackupSection } from "./Backup";
 import { ConnectForm } from "./Connect";
 import { ReconnectForm } from "./Reconnect";
 import { Field } from "./Field";
@@ -319,6 +320,7 @@ export function Settings({
             />
           )}
           <p>{t("settings.data_dir")}: <code>{view.data_dir}</code></p>
+          {!info.demo && <BackupSection />}
           <MyPin />
           <h3>{t("settings.users")}</h3>
           <ul class="users" data-testid="users">
