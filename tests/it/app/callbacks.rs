@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use ecommpay::Secret;
 use ecommpay_sandbox::{Sandbox, SandboxConfig};
 use fantoccini::key::Key;
+use fantoccini::Locator;
 
 use super::{pay, real_till, App, WAIT};
 
@@ -41,12 +42,19 @@ async fn toggle(app: &App, key: &str, on: bool) {
         t == "Saved."
     })
     .await;
-    let checked = app.wait_css(&css).await.prop("checked").await.unwrap();
-    assert_eq!(
-        checked.as_deref() == Some("true"),
-        on,
-        "{key} shown as saved"
-    );
+    // The row is re-created once the saved settings are read again: ask until it settles.
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let shown = match app.client.find(Locator::Css(&css)).await {
+            Ok(e) => e.prop("checked").await.ok().flatten(),
+            Err(_) => None,
+        };
+        if shown.as_deref() == Some(if on { "true" } else { "false" }) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{key} shown as saved: {shown:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// Saves one setting from the Settings screen (Enter in its field).

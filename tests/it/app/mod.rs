@@ -6,6 +6,7 @@
 //! built app (`cargo build --workspace --bins`) and `tauri-driver` (scripts/setup.sh installs
 //! it). Anything missing fails the test with the fix; nothing skips.
 
+mod backup;
 mod callbacks;
 mod connect;
 mod customer;

@@ -118,7 +118,8 @@ export function BackupSection() {
             fail(err);
           }
           setBusy(false);
-          api.backupStatus().then(show, () => {});
+          // Only the status: what a manager is typing in the form stays.
+          api.backupStatus().then(setS, () => {});
         }}
       >
         {t("backup.now")}

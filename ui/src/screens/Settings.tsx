@@ -6,7 +6,7 @@ import { api } from "../api";
 import { hasKey, useI18n } from "../i18n";
 import type { Key } from "../i18n/en";
 import { parseSom, tiyinSettingToSom } from "../money";
-import { BackupSection } from "./Backup";
+import { BackupSection, RestoreForm } from "./Backup";
 import { ConnectForm } from "./Connect";
 import { ReconnectForm } from "./Reconnect";
 import { Field } from "./Field";
@@ -38,13 +38,15 @@ function Row({ k, value, saved, onSaved }: { k: string; value: string; saved: bo
   const [msg, setMsg] = useState<string | null>(saved ? t("settings.saved") : null);
   const label = `setting.${k}`;
   const flag = value === "true" || value === "false";
-  async function save(stored: string) {
+  async function save(stored: string): Promise<boolean> {
     try {
       await api.setSetting(k, stored);
       setMsg(t("settings.saved"));
       onSaved();
+      return true;
     } catch (err) {
       setMsg(tError(err as ApiError));
+      return false;
     }
   }
   if (flag) {
@@ -56,8 +58,14 @@ function Row({ k, value, saved, onSaved }: { k: string; value: string; saved: bo
           id={`setting-${k}`}
           type="checkbox"
           data-testid={`setting-${k}`}
-          checked={value === "true"}
-          onChange={(e) => void save(String((e.target as HTMLInputElement).checked))}
+          checked={v === "true"}
+          onChange={(e) => {
+            // Shown as clicked at once (the row is re-created from the saved settings once
+            // they are read again); back to the stored value when saving fails.
+            const next = String((e.target as HTMLInputElement).checked);
+            setV(next);
+            void save(next).then((ok) => ok || setV(value));
+          }}
         />
         <span />
         <span class="msg" data-testid={`setting-msg-${k}`}>{msg}</span>
@@ -250,6 +258,8 @@ export function Settings({
       <h2>{t("settings.title")}</h2>
       {info.demo && <p class="demo-note">{t("settings.demo")}</p>}
       {info.demo && <ConnectForm demo={info.demo} />}
+      {/* Or bring a till from another computer back from its backup. */}
+      {info.demo && <RestoreForm replaces={false} />}
       {error && <div class="error">{tError(error)}</div>}
       {view && (
         <>
