@@ -1,13 +1,15 @@
 //! History at the scale the issue names: a million payments in the demo till's database. The
 //! list stays virtualised (a few dozen rows in the DOM), pages come from SQL as it scrolls, and
-//! a filter finds one payment among them. Times are printed for information only: speed
-//! targets live in `cargo bench -p till --bench history`.
+//! a filter finds one payment among them; while a CSV export of all of them runs, history
+//! commands still answer (timed through the IPC). Times are printed for information only: speed
+//! targets live in `cargo bench -p till --bench history` and `--bench ui_latency`.
 
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use ::till::db::Db;
 use ::till::{InitOptions, Till};
+use fantoccini::wd::TimeoutConfiguration;
 use serde_json::json;
 
 use super::App;
@@ -122,5 +124,69 @@ async fn a_million_payments_scroll_and_filter() {
     app.wait_count("[data-testid=history-row]", 1).await;
     assert_eq!(rendered(&app).await, ["H-0123456"]);
     eprintln!("found one payment of {ROWS} by id in {:?}", t.elapsed());
+
+    // The command layer while an export of all of them runs: history's first page through
+    // Tauri's IPC (the call the screen makes), timed in the page, each sample taken while the
+    // export's own command is still running. Printed, not asserted: the target is checked by
+    // `cargo bench -p till --bench ui_latency` (this app is a debug build).
+    app.client
+        .update_timeouts(TimeoutConfiguration::new(
+            Some(Duration::from_secs(180)),
+            None,
+            None,
+        ))
+        .await
+        .unwrap();
+    let v = app
+        .client
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+            const invoke = window.__TAURI_INTERNALS__.invoke;
+            let exporting = true;
+            const page = () => invoke("history", { filter: {}, after: null, limit: 50 });
+            (async () => {
+              const idle = [];
+              for (let i = 0; i < 100; i++) {
+                const t = performance.now();
+                await page();
+                idle.push(performance.now() - t);
+              }
+              const t0 = performance.now();
+              const exp = invoke("export_history", { filter: {} }).finally(() => { exporting = false; });
+              const ms = [];
+              while (exporting && ms.length < 200) {
+                const t = performance.now();
+                await page();
+                if (exporting) ms.push(performance.now() - t);
+              }
+              const out = await exp;
+              done({ idle, ms, rows: out.rows, export_ms: performance.now() - t0 });
+            })().catch((e) => done({ error: String(e?.message ?? JSON.stringify(e)) }));"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(v.get("error").is_none(), "{v}");
+    assert_eq!(v["rows"], ROWS, "every payment exported");
+    let figures = |key: &str| {
+        let mut ms: Vec<f64> = serde_json::from_value(v[key].clone()).unwrap();
+        ms.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let p = |q: f64| ms[((ms.len() as f64 - 1.0) * q).round() as usize];
+        format!(
+            "p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} calls)",
+            p(0.5),
+            p(0.99),
+            ms[ms.len() - 1],
+            ms.len()
+        )
+    };
+    let during: Vec<f64> = serde_json::from_value(v["ms"].clone()).unwrap();
+    assert!(during.len() >= 20, "too few samples during the export: {v}");
+    eprintln!("history command, nothing else running: {}", figures("idle"));
+    eprintln!(
+        "history command during a {ROWS}-row export ({:.1} s), each while it ran: {}",
+        v["export_ms"].as_f64().unwrap() / 1000.0,
+        figures("ms")
+    );
     app.stop().await;
 }
