@@ -751,6 +751,35 @@ mod tests {
         );
     }
 
+    /// The Argon2 work of a sign-in runs without the database lock: the engine (here, anyone
+    /// taking the lock) never waits for it.
+    #[test]
+    fn a_sign_in_leaves_the_database_free_while_argon2_works() {
+        let (t, _) = till();
+        let signing = {
+            let t = t.clone();
+            std::thread::spawn(move || {
+                let started = std::time::Instant::now();
+                for _ in 0..3 {
+                    t.verify_pin("anna", "1111").unwrap();
+                }
+                started.elapsed() / 3
+            })
+        };
+        let mut longest = std::time::Duration::ZERO;
+        while !signing.is_finished() {
+            let asked = std::time::Instant::now();
+            drop(t.core.db());
+            longest = longest.max(asked.elapsed());
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let one = signing.join().unwrap();
+        assert!(
+            longest < one / 3,
+            "the database waited {longest:?} beside sign-ins of {one:?} each"
+        );
+    }
+
     #[test]
     fn pins_are_changed_reset_and_unlocked_with_the_same_rule_and_an_audit_row() {
         let (t, _) = till();
