@@ -333,6 +333,13 @@ async fn a_damaged_or_foreign_file_or_a_folder_with_a_till_restores_nothing() {
         .err()
         .unwrap();
     assert_eq!(err.code(), "restore_target_has_till");
+    // Replacing a till that another program drives (it holds the engine lock): refused.
+    let lock = ::till::lock::acquire(t.path(), "cashier sale").unwrap();
+    let err = Till::restore_backup(&file, PASSPHRASE, t.path(), true)
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), "engine_busy", "{err}");
+    drop(lock);
     // A backup without the secret restores; the secret is then asked for in so many words.
     let (restored, r) = Till::restore_backup(&file, PASSPHRASE, &target, false).unwrap();
     assert!(!r.with_secret);

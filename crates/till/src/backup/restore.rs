@@ -71,6 +71,12 @@ impl Till {
         if holds_till && !replace {
             return Err(TillError::RestoreTargetHasTill(data_dir.to_owned()));
         }
+        // A till replaced must not be taking payments meanwhile (the app, `cashier sale`).
+        let engine = if holds_till {
+            Some(crate::lock::acquire(data_dir, "cashier backup restore")?)
+        } else {
+            None
+        };
         let reader = decrypt(from, passphrase)?;
 
         // From here on something may be written: into a staging folder, removed on failure.
@@ -114,6 +120,7 @@ impl Till {
             }
         }
 
+        drop(engine); // the restored till takes it when it drives payments
         let till = Till::open(data_dir)?;
         let m = &unpacked.manifest;
         audit::append(
