@@ -576,7 +576,8 @@ mod tests {
         cfg.timing.pin_max_attempts = 3;
         cfg.validate().unwrap();
         let t = Till::from_parts(
-            PathBuf::from("/nonexistent"),
+            // A folder of its own (kept: the till outlives this function), for the engine lock.
+            tempfile::tempdir().unwrap().keep(),
             cfg,
             Db::open_in_memory().unwrap(),
             Box::new(MemoryKeyStore::default()),
