@@ -60,38 +60,17 @@ pub async fn next(rx: &mut Receiver<TillEvent>, till: &Till, payment_id: &str) -
 /// `Core::announce_record` tells another process's link and result). `has_link`: the screen
 /// shows a link already (a second one would restart its countdown).
 pub fn record_events(p: &Payment, has_link: bool) -> Vec<TillEvent> {
-    let mut out = Vec::new();
-    let final_ = p.state.is_final();
-    if let (Some(url), false, false) = (&p.redirect_url, has_link, final_) {
-        let method = p.redirect_method.clone().unwrap_or_else(|| "GET".into());
-        out.push(TillEvent::Link {
-            payment_id: p.payment_id.clone(),
-            url: url.clone(),
-            scannable: method == "GET",
-            method,
-            flow: p.flow,
-        });
-    }
-    match (&p.gateway_status, final_) {
-        (_, true) => out.push(TillEvent::Final {
-            payment_id: p.payment_id.clone(),
-            kind: p.kind,
-            state: p.state,
-            status: p
-                .gateway_status
-                .clone()
-                .unwrap_or_else(|| p.state.as_str().to_owned()),
-            code: p.code.clone(),
-            message: p.message.clone(),
-        }),
-        (Some(status), false) => out.push(TillEvent::Status {
+    let link = TillEvent::link_of(p).filter(|_| !has_link);
+    let rest = match (&p.gateway_status, p.state.is_final()) {
+        (_, true) => TillEvent::final_of(p),
+        (Some(status), false) => Some(TillEvent::Status {
             payment_id: p.payment_id.clone(),
             state: p.state,
             status: status.clone(),
         }),
-        (None, false) => {}
-    }
-    out
+        (None, false) => None,
+    };
+    link.into_iter().chain(rest).collect()
 }
 
 /// Brings the sale on screen up to `p` (when it is that sale); true when the view changed.

@@ -179,28 +179,11 @@ impl Core {
     /// Announces what the database knows of `p` (its link, its result), so that a follower
     /// in this process shows what another process received. Once each (see [`Core::emit`]).
     pub fn announce_record(&self, p: &Payment) {
-        if let (Some(url), false) = (&p.redirect_url, p.state.is_final()) {
-            let method = p.redirect_method.clone().unwrap_or_else(|| "GET".into());
-            self.emit(TillEvent::Link {
-                payment_id: p.payment_id.clone(),
-                url: url.clone(),
-                scannable: method == "GET",
-                method,
-                flow: p.flow,
-            });
-        }
-        if p.state.is_final() {
-            self.emit(TillEvent::Final {
-                payment_id: p.payment_id.clone(),
-                kind: p.kind,
-                state: p.state,
-                status: p
-                    .gateway_status
-                    .clone()
-                    .unwrap_or_else(|| p.state.as_str().to_owned()),
-                code: p.code.clone(),
-                message: p.message.clone(),
-            });
+        for e in [TillEvent::link_of(p), TillEvent::final_of(p)]
+            .into_iter()
+            .flatten()
+        {
+            self.emit(e);
         }
     }
 

@@ -6,7 +6,7 @@ use ecommpay::Tiyin;
 use serde::Serialize;
 
 use crate::config::SaleFlow;
-use crate::db::payments::{Kind, State};
+use crate::db::payments::{Kind, Payment, State};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
@@ -92,6 +92,34 @@ pub enum TillEvent {
 }
 
 impl TillEvent {
+    /// The `Link` event of a stored payment that has a link and is still open.
+    pub fn link_of(p: &Payment) -> Option<TillEvent> {
+        let url = p.redirect_url.as_ref().filter(|_| !p.state.is_final())?;
+        let method = p.redirect_method.clone().unwrap_or_else(|| "GET".into());
+        Some(TillEvent::Link {
+            payment_id: p.payment_id.clone(),
+            url: url.clone(),
+            scannable: method == "GET",
+            method,
+            flow: p.flow,
+        })
+    }
+
+    /// The `Final` event of a stored payment that is final.
+    pub fn final_of(p: &Payment) -> Option<TillEvent> {
+        p.state.is_final().then(|| TillEvent::Final {
+            payment_id: p.payment_id.clone(),
+            kind: p.kind,
+            state: p.state,
+            status: p
+                .gateway_status
+                .clone()
+                .unwrap_or_else(|| p.state.as_str().to_owned()),
+            code: p.code.clone(),
+            message: p.message.clone(),
+        })
+    }
+
     /// The payment the event is about, if any.
     pub fn payment_id(&self) -> Option<&str> {
         use TillEvent::*;
