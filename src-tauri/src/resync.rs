@@ -94,38 +94,13 @@ mod tests {
     use ecommpay_sandbox::{Sandbox, SandboxConfig};
     use till::config::SaleFlow;
     use till::db::Db;
-    use till::keystore::{KeyStore, KeyringError};
+    use till::keystore::KeyStore;
     use till::{Config, State};
-    use zeroize::Zeroizing;
 
     const SECRET: &str = "lag-test-secret";
 
     /// Keys in memory: a unit test never touches the desktop's keyring.
-    #[derive(Default)]
-    struct Keys(std::sync::Mutex<std::collections::HashMap<String, String>>);
-
-    impl KeyStore for Keys {
-        fn get(&self, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError> {
-            Ok(self
-                .0
-                .lock()
-                .unwrap()
-                .get(name)
-                .cloned()
-                .map(Zeroizing::new))
-        }
-        fn set(&self, name: &str, value: &str) -> Result<(), KeyringError> {
-            self.0.lock().unwrap().insert(name.into(), value.into());
-            Ok(())
-        }
-        fn delete(&self, name: &str) -> Result<(), KeyringError> {
-            self.0.lock().unwrap().remove(name);
-            Ok(())
-        }
-        fn describe(&self) -> String {
-            "memory".into()
-        }
-    }
+    use till::keystore::MemoryKeyStore as Keys;
 
     /// A Payment Page till against the sandbox whose links expire a second after the QR shows
     /// (the sandbox answers 3061 until someone opens one, so an unopened sale ends "link

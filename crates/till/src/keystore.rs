@@ -196,12 +196,11 @@ impl KeyStore for OsKeyring {
     }
 }
 
-/// In-memory store for unit tests only.
-#[cfg(test)]
+/// An in-memory store, for unit tests and benchmarks (which must never touch the desktop's
+/// keyring). No shell uses it: `Till::open`, `init` and `connect` always take the OS keyring.
 #[derive(Default)]
 pub struct MemoryKeyStore(std::sync::Mutex<std::collections::HashMap<String, String>>);
 
-#[cfg(test)]
 impl KeyStore for MemoryKeyStore {
     fn get(&self, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError> {
         Ok(self

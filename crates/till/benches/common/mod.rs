@@ -2,41 +2,13 @@
 // Each benchmark compiles this module on its own and uses only some of it.
 #![allow(dead_code)]
 
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rusqlite::params;
 use till::db::Db;
 
-use till::keystore::{KeyStore, KeyringError};
-use zeroize::Zeroizing;
-
 /// An in-memory key store: the benchmark must not touch the desktop's keyring.
-#[derive(Default)]
-pub struct BenchKeys(Mutex<std::collections::HashMap<String, String>>);
-
-impl KeyStore for BenchKeys {
-    fn get(&self, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError> {
-        Ok(self
-            .0
-            .lock()
-            .unwrap()
-            .get(name)
-            .cloned()
-            .map(Zeroizing::new))
-    }
-    fn set(&self, name: &str, value: &str) -> Result<(), KeyringError> {
-        self.0.lock().unwrap().insert(name.into(), value.into());
-        Ok(())
-    }
-    fn delete(&self, name: &str) -> Result<(), KeyringError> {
-        self.0.lock().unwrap().remove(name);
-        Ok(())
-    }
-    fn describe(&self) -> String {
-        "bench".into()
-    }
-}
+pub use till::keystore::MemoryKeyStore as BenchKeys;
 
 /// Saved cards the filled history's payments were paid with.
 pub const CARDS: usize = 5_000;
