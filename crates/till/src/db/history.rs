@@ -228,10 +228,11 @@ pub fn export_csv<W: Write>(
     Ok(n)
 }
 
-/// A CSV field: quoted when needed, and a leading `= + - @` defused so that a spreadsheet
-/// never runs a gateway-provided text as a formula.
+/// A CSV field: quoted when needed, and a leading `= + - @`, tab or carriage return defused
+/// (OWASP's CSV injection list) so that a spreadsheet never runs a gateway-provided text as a
+/// formula.
 fn field(out: &mut Vec<u8>, s: &str) {
-    let formula = s.starts_with(['=', '+', '-', '@']);
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let quote = formula || s.contains([',', '"', '\n', '\r']);
     if !quote {
         out.extend_from_slice(s.as_bytes());
@@ -451,6 +452,11 @@ mod tests {
         let mut v = Vec::new();
         field(&mut v, "=HYPERLINK(1)");
         assert_eq!(String::from_utf8(v).unwrap(), "\"'=HYPERLINK(1)\"");
+        for lead in ["\t=1+1", "\r=1+1"] {
+            let mut v = Vec::new();
+            field(&mut v, lead);
+            assert_eq!(String::from_utf8(v).unwrap(), format!("\"'{lead}\""));
+        }
         let mut d = Vec::new();
         utc_text(&mut d, 1_764_248_709_000);
         assert_eq!(String::from_utf8(d).unwrap(), "2025-11-27T13:05:09Z");
