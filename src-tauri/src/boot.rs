@@ -19,6 +19,8 @@ pub const DEMO_SUBDIR: &str = "demo";
 pub struct Started {
     pub booted: Booted,
     pub user: Option<User>,
+    /// The till's events from before its open payments were resumed (for the forwarder).
+    pub events: Option<tokio::sync::broadcast::Receiver<till::TillEvent>>,
 }
 
 pub async fn start() -> Result<Started, ApiError> {
@@ -41,11 +43,13 @@ pub async fn start() -> Result<Started, ApiError> {
                     listener: Mutex::new(None),
                 },
                 user: None,
+                events: None,
             });
         }
         Some(till) if till.secret_configured()? => Started {
             booted: real_till(till).await?,
             user: None,
+            events: None,
         },
         _ => {
             let (till, demo, user) = demo::start(&dir.join(DEMO_SUBDIR)).await?;
@@ -56,11 +60,15 @@ pub async fn start() -> Result<Started, ApiError> {
                     listener: Mutex::new(None),
                 },
                 user,
+                events: None,
             }
         }
     };
     // Open payments from a previous run are followed to their end (handles are not needed:
-    // their events reach the UI through the event forwarder).
+    // their events reach the UI through the event forwarder, which reads from this receiver:
+    // taken first, so that a late result said at once is not lost).
+    let mut started = started;
+    started.events = Some(started.booted.till.subscribe());
     started.booted.till.resume_all()?;
     Ok(started)
 }

@@ -115,6 +115,9 @@ pub struct AppInfo {
     pub sale_max: i64,
     /// How sales start (the banner words a lost connection accordingly).
     pub flow: SaleFlowDto,
+    /// Late results told before this window listened and not dismissed yet (`late_success`,
+    /// `late_decline`): shown as if their events had just come.
+    pub late: Vec<UiEvent>,
 }
 
 /// The link the customer opens.

@@ -86,7 +86,18 @@ fn translate(e: &TillEvent) -> Option<UiEvent> {
 /// Forwards every core event of `till` for as long as it is the running till (`generation`,
 /// see [`AppState::switch_to`]).
 pub fn forward(app: AppHandle, till: Till, generation: u64) {
-    let mut rx = till.subscribe();
+    let rx = till.subscribe();
+    forward_from(app, till, generation, rx);
+}
+
+/// [`forward`] from a receiver taken earlier: at start-up the till's followers run before the
+/// window exists, and what they say then (a late result) must not be lost.
+pub fn forward_from(
+    app: AppHandle,
+    till: Till,
+    generation: u64,
+    mut rx: tokio::sync::broadcast::Receiver<TillEvent>,
+) {
     tauri::async_runtime::spawn(async move {
         loop {
             let received = rx.recv().await;
@@ -97,6 +108,18 @@ pub fn forward(app: AppHandle, till: Till, generation: u64) {
                 Ok(e) => {
                     health::observe(&app, &e);
                     if let Some(ui) = translate(&e) {
+                        if matches!(
+                            ui,
+                            UiEvent::LateSuccess { .. } | UiEvent::LateDecline { .. }
+                        ) {
+                            // Kept until dismissed: a window may not be listening yet.
+                            let state = app.state::<AppState>();
+                            state
+                                .late
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .push(ui.clone());
+                        }
                         emit(&app, ui);
                     }
                 }

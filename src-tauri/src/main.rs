@@ -41,17 +41,20 @@ fn main() {
                     eprintln!("cashier-app: the till's start-up panicked");
                     std::process::exit(1);
                 };
-                let (boot, user) = match started {
-                    Ok(s) => (Ok(s.booted), s.user),
+                let (boot, user, rx) = match started {
+                    Ok(s) => (Ok(s.booted), s.user, s.events),
                     Err(e) => {
                         tracing::error!(code = ?e.code, "the till could not start: {}", e.message);
-                        (Err(e), None)
+                        (Err(e), None, None)
                     }
                 };
                 let till = boot.as_ref().ok().map(|b| b.till.clone());
                 app.state::<state::AppState>().finish_boot(boot, user);
                 if let Some(till) = till {
-                    events::forward(app.clone(), till, 0);
+                    match rx {
+                        Some(rx) => events::forward_from(app.clone(), till, 0, rx),
+                        None => events::forward(app.clone(), till, 0),
+                    }
                     backup::start_daily(app.clone());
                     health::start_probe(app);
                 }

@@ -26,6 +26,9 @@ pub struct AppState {
     pub user: Mutex<Option<User>>,
     pub sale: Mutex<Option<SaleView>>,
     pub gateway_ok: Mutex<bool>,
+    /// Late results (a sale paid or declined while nobody watched it) not dismissed yet: a
+    /// window that opens after they were told still shows them (see `AppInfo::late`).
+    pub late: Mutex<Vec<crate::dto::UiEvent>>,
 }
 
 /// A till that started.
@@ -73,6 +76,7 @@ impl AppState {
             user: Mutex::new(None),
             sale: Mutex::new(None),
             gateway_ok: Mutex::new(true),
+            late: Mutex::new(Vec::new()),
         }
     }
 

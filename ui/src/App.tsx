@@ -3,7 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { ApiError, AppInfo, KeysMissingDto, UserDto } from "./bindings";
 import { api } from "./api";
 import { LANGS, isLang, setLang, useI18n, type Lang } from "./i18n";
-import { connect, dismissNotice, update, useStore } from "./store";
+import { connect, dismissNotice, showLate, update, useStore } from "./store";
 import { formatSom } from "./money";
 import { Sale } from "./screens/Sale";
 import { SignIn } from "./screens/SignIn";
@@ -44,6 +44,7 @@ export function App() {
         setInfo(i);
         setUser(i.user);
         update({ gatewayOk: i.gateway_ok, sale: await api.currentSale() });
+        showLate(i.late);
       } catch (e) {
         setFatal(e as ApiError);
       }

@@ -42,6 +42,7 @@ export function asApiError(e: unknown): ApiError {
 export const api = {
   appInfo: () => call<AppInfo>("app_info"),
   uiReady: () => call<void>("ui_ready"),
+  dismissLate: (payment_id: string) => call<void>("dismiss_late", { payment_id }),
   signIn: (name: string, pin: string) => call<UserDto>("sign_in", { name, pin }),
   signOut: () => call<void>("sign_out"),
   userNames: () => call<UserDto[]>("user_names"),

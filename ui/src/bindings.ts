@@ -72,7 +72,12 @@ sale_max: number,
 /**
  * How sales start (the banner words a lost connection accordingly).
  */
-flow: SaleFlowDto, };
+flow: SaleFlowDto, 
+/**
+ * Late results told before this window listened and not dismissed yet (`late_success`,
+ * `late_decline`): shown as if their events had just come.
+ */
+late: Array<UiEvent>, };
 
 export type LinkDto = { url: string, 
 /**
@@ -230,6 +235,7 @@ export type Command =
   | "reconnect_till"
   | "change_own_pin"
   | "ui_ready"
+  | "dismiss_late"
   | "keys_missing"
   | "backup_status"
   | "set_backup"

@@ -2,7 +2,7 @@
 // notices, and a "payments changed" tick that lists reload on. No polling.
 import { useEffect, useState } from "preact/hooks";
 import type { SaleView, UiEvent } from "./bindings";
-import { onTill } from "./api";
+import { api, onTill } from "./api";
 import { isLang, setLang } from "./i18n";
 
 export type Notice =
@@ -94,4 +94,17 @@ export function connect(): Promise<unknown> {
 
 export function dismissNotice(n: Notice) {
   update({ notices: state.notices.filter((x) => x !== n) });
+  if (n.kind === "late_success" || n.kind === "late_decline") {
+    // Read: not shown again when a window opens or reloads.
+    api.dismissLate(n.payment_id).catch(() => {});
+  }
+}
+
+/** Late results told before this window listened (the till's followers start with the app). */
+export function showLate(late: UiEvent[]) {
+  for (const e of late) {
+    if (e.event !== "late_success" && e.event !== "late_decline") continue;
+    if (state.notices.some((n) => n.kind === e.event && "payment_id" in n && n.payment_id === e.payment_id)) continue;
+    handle(e);
+  }
 }

@@ -78,6 +78,7 @@ macro_rules! all_commands {
             $crate::commands::settings::reconnect_till,
             $crate::commands::session::change_own_pin,
             $crate::commands::session::ui_ready,
+            $crate::commands::session::dismiss_late,
             $crate::commands::backup::keys_missing,
             $crate::commands::backup::backup_status,
             $crate::commands::backup::set_backup,

@@ -34,6 +34,7 @@ pub const NAMES: &[&str] = &[
     "reconnect_till",
     "change_own_pin",
     "ui_ready",
+    "dismiss_late",
     "keys_missing",
     "backup_status",
     "set_backup",

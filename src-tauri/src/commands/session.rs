@@ -29,7 +29,23 @@ pub async fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
         qr_valid_secs: u32::try_from(cfg.timing.sale_payable_ms / 1000).unwrap_or(u32::MAX),
         sale_max: cfg.limits.sale_max_tiyin,
         flow,
+        late: state.late.lock().unwrap_or_else(|e| e.into_inner()).clone(),
     })
+}
+
+/// Someone read the banner of a late result: it is not shown again.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn dismiss_late(state: State<'_, AppState>, payment_id: String) -> ApiResult<()> {
+    state
+        .late
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|e| match e {
+            UiEvent::LateSuccess { payment_id: p, .. }
+            | UiEvent::LateDecline { payment_id: p, .. } => *p != payment_id,
+            _ => true,
+        });
+    Ok(())
 }
 
 /// Argon2 checks the PIN on the blocking pool (never under the engine's database lock).

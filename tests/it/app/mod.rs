@@ -9,6 +9,7 @@
 mod backup;
 mod callbacks;
 mod connect;
+mod crash;
 mod customer;
 mod dialog;
 mod down;
@@ -72,12 +73,29 @@ impl App {
         prepare: impl FnOnce(&std::path::Path),
         ready_css: &str,
     ) -> App {
-        App::launch(name, prepare, ready_css, true).await
+        App::launch(name, prepare, ready_css, true, None).await
+    }
+
+    /// The app killed with SIGKILL (no clean-up, like a power cut); returns its data folder.
+    pub async fn crash(mut self) -> tempfile::TempDir {
+        let app = bin("cashier-app");
+        let _ = Command::new("pkill")
+            .args(["-KILL", "-f", &app.to_string_lossy()])
+            .status();
+        let _ = self.client.clone().close().await;
+        terminate(&mut self.driver.0);
+        let App { data, .. } = self;
+        data
+    }
+
+    /// The app started again on the data folder of one that [`App::crash`]ed.
+    pub async fn restart(name: &'static str, data: tempfile::TempDir, ready_css: &str) -> App {
+        App::launch(name, |_| {}, ready_css, true, Some(data)).await
     }
 
     /// Starts the app in demo mode with the native save dialog (no `CASHIER_EXPORT_DIR`).
     pub async fn start_with_dialogs(name: &'static str) -> App {
-        App::launch(name, |_| {}, "[data-testid=amount]", false).await
+        App::launch(name, |_| {}, "[data-testid=amount]", false, None).await
     }
 
     async fn launch(
@@ -85,6 +103,7 @@ impl App {
         prepare: impl FnOnce(&std::path::Path),
         ready_css: &str,
         export_dir: bool,
+        data: Option<tempfile::TempDir>,
     ) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
@@ -97,7 +116,7 @@ impl App {
             "WebKitWebDriver missing: apt-get install webkit2gtk-driver (scripts/setup.sh does)"
         );
         let turn = ONE_AT_A_TIME.lock().await;
-        let data = tempfile::tempdir().unwrap();
+        let data = data.unwrap_or_else(|| tempfile::tempdir().unwrap());
         prepare(data.path());
         let exports = tempfile::tempdir().unwrap();
         let mut caps = serde_json::Map::new();
