@@ -111,7 +111,7 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<User>), TillError> 
         .await
         .map_err(|e| TillError::Listener(format!("the demo gateway could not start: {e}")))?;
     let public_url = public_url.unwrap_or_else(|| sandbox.base_url().to_owned());
-    let till = Till::init(
+    let till = Till::init_demo(
         dir,
         &InitOptions {
             project_id: PROJECT_ID,

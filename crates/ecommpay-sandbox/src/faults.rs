@@ -29,6 +29,9 @@ pub enum GateFaultMode {
     Malformed,
     /// Apply the request and answer with a signature that does not verify.
     BadSignature,
+    /// Apply the request and answer without any signature (a forged answer on the path, or a
+    /// proxy that rewrote it).
+    Unsigned,
 }
 
 /// Whether the fault strikes before the request is applied (the gateway never saw it) or after
@@ -150,7 +153,11 @@ pub(crate) async fn gate_faults(
     let answer = match (fault.mode, before) {
         (GateFaultMode::BadSignature, _) => {
             let res = next.run(req).await;
-            return corrupt_signature(res).await;
+            return corrupt_signature(res, false).await;
+        }
+        (GateFaultMode::Unsigned, _) => {
+            let res = next.run(req).await;
+            return corrupt_signature(res, true).await;
         }
         (GateFaultMode::Hang, true) => {
             // If the client gives up meanwhile, hyper drops this future and the request is
@@ -169,7 +176,7 @@ pub(crate) async fn gate_faults(
             tokio::time::sleep(fault.hang).await;
             answer.unwrap_or_else(http500)
         }
-        GateFaultMode::BadSignature => unreachable!("handled above"),
+        GateFaultMode::BadSignature | GateFaultMode::Unsigned => unreachable!("handled above"),
     }
 }
 
@@ -206,7 +213,8 @@ async fn close(conn: Option<ConnControl>) -> Response {
 /// Replaces the answer's signature with one that does not verify; an answer that carries none
 /// (the accepted answer of sale and payout) gets a wrong top-level one, so that a client that
 /// checks signatures on answers notices and one that does not is unaffected.
-async fn corrupt_signature(res: Response) -> Response {
+/// The answer with a wrong signature, or (`strip`) with none at all.
+async fn corrupt_signature(res: Response, strip: bool) -> Response {
     let (mut parts, body) = res.into_parts();
     let Ok(bytes) = to_bytes(body, usize::MAX).await else {
         return http500();
@@ -216,7 +224,14 @@ async fn corrupt_signature(res: Response) -> Response {
     };
     const WRONG: &str =
         "AAAAsandboxWrongSignatureAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==";
-    if let Some(s) = v.get_mut("general").and_then(|g| g.get_mut("signature")) {
+    if strip {
+        if let Value::Object(m) = &mut v {
+            m.remove("signature");
+            if let Some(Value::Object(g)) = m.get_mut("general") {
+                g.remove("signature");
+            }
+        }
+    } else if let Some(s) = v.get_mut("general").and_then(|g| g.get_mut("signature")) {
         *s = Value::String(WRONG.into());
     } else if let Value::Object(m) = &mut v {
         m.insert("signature".into(), Value::String(WRONG.into()));

@@ -264,6 +264,13 @@ pub struct Config {
     pub till_id: String,
     pub language: String,
     pub customer_ip: String,
+    /// A status answer that carries payment data must be signed (ECommPay signs those): an
+    /// unsigned one is stored and flagged, never applied. On by default.
+    pub require_signed_status: bool,
+    /// The demo till (its in-app gateway is plain HTTP on this computer or the shop's LAN).
+    /// Set only by the app's demo mode; not a setting (`cashier config set` refuses it).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub demo: bool,
     pub limits: Limits,
     pub timing: Timing,
     pub callback: CallbackListener,
@@ -281,6 +288,8 @@ impl Default for Config {
             till_id: String::new(),
             language: defaults::LANGUAGE.into(),
             customer_ip: defaults::CUSTOMER_IP.into(),
+            require_signed_status: true,
+            demo: false,
             limits: Limits::default(),
             timing: Timing::default(),
             callback: CallbackListener::default(),
@@ -305,10 +314,7 @@ impl Config {
             ("gateway_url", &self.gateway_url),
             ("payment_page_url", &self.payment_page_url),
         ] {
-            let url = value.trim();
-            if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() < 10 {
-                return bad(format!("{name} must be an http(s) URL, not {value:?}"));
-            }
+            check_gateway_url(name, value, self.demo)?;
         }
         if self.timing.db_watch_ms == 0 {
             return bad("timing.db_watch_ms must be positive".into());
@@ -479,6 +485,9 @@ impl Config {
 
     /// Sets one dotted key (e.g. `timing.first_poll_ms`) from text; the result must validate.
     pub fn set(&mut self, key: &str, text: &str) -> Result<()> {
+        if key == "demo" || key == "till_id" {
+            return Err(TillError::Config(format!("{key} is not a setting")));
+        }
         if key == "till_id" {
             // Its keyring entries are named by it: changing it would lose them.
             return Err(TillError::Config(
@@ -518,6 +527,28 @@ impl Config {
         cfg.validate()?;
         *self = cfg;
         Ok(())
+    }
+}
+
+/// A gateway or Payment Page URL: parsed as a URL with a host, and `https` (card identifiers
+/// and signed requests cross it), except on this computer (loopback: the sandbox, tests) and
+/// for the demo till (its in-app gateway, plain HTTP on the shop's LAN).
+fn check_gateway_url(name: &str, value: &str, demo: bool) -> Result<()> {
+    let bad = |why: &str| Err(TillError::Config(format!("{name}: {value:?} {why}")));
+    let Ok(u) = url::Url::parse(value.trim()) else {
+        return bad("is not a URL");
+    };
+    let loopback = match u.host() {
+        None => return bad("has no host"),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+    };
+    match u.scheme() {
+        "https" => Ok(()),
+        "http" if loopback || demo => Ok(()),
+        "http" => bad("must use https (plain http only for this computer's own sandbox)"),
+        _ => bad("must be an https URL"),
     }
 }
 
@@ -694,6 +725,43 @@ mod tests {
         assert_eq!(Config::load(dir.path()).unwrap(), c);
         c.payment_page_url = "not a url".into();
         assert!(c.validate().is_err());
+    }
+
+    #[test]
+    fn gateway_urls_must_be_https_but_on_this_computer_or_for_the_demo() {
+        let mut c = good();
+        for bad in [
+            "http://example.invalid",
+            "http://10.0.0.1",
+            "http://192.168.1.10:8080",
+            "http://not a url",
+            "ftp://api.ecommpay.com",
+            "https://",
+            "api.ecommpay.com",
+        ] {
+            c.gateway_url = bad.into();
+            let e = c.validate().unwrap_err();
+            assert!(e.to_string().contains("gateway_url"), "{bad}: {e}");
+        }
+        for ok in [
+            "https://api.ecommpay.com",
+            "http://127.0.0.1:9",
+            "http://127.8.0.1:9",
+            "http://localhost:8080",
+            "http://[::1]:1",
+        ] {
+            c.gateway_url = ok.into();
+            c.validate().unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+        c.payment_page_url = "http://192.168.1.10:8080/payment".into();
+        assert!(c.validate().is_err());
+        c.demo = true;
+        c.validate().unwrap();
+        let mut real = good();
+        assert!(real.set("demo", "true").is_err());
+        assert!(!real.demo);
+        assert!(real.set("gateway_url", "http://example.invalid").is_err());
+        assert_eq!(real.gateway_url, "http://127.0.0.1:9");
     }
 
     #[test]

@@ -81,6 +81,8 @@ async fn callback(State(core): State<Arc<Core>>, body: Bytes) -> (StatusCode, &'
             http_status: None,
             signature,
             report: &report,
+            // Callbacks are always signed: an unsigned one is refused before this.
+            signature_required: true,
         },
     );
     match (stored, signature) {

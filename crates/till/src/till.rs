@@ -65,11 +65,19 @@ impl Till {
     /// The config `init` would write: the folder's own (or the defaults) with `opts` applied,
     /// validated. Nothing is written.
     pub(crate) fn init_config(data_dir: &Path, opts: &InitOptions) -> Result<Config> {
+        Till::init_config_as(data_dir, opts, false)
+    }
+
+    fn init_config_as(data_dir: &Path, opts: &InitOptions, demo: bool) -> Result<Config> {
         let mut cfg = match Config::load(data_dir) {
             Ok(c) => c,
+            // A folder first set up by hand (`cashier init`) and then made the demo's: its
+            // gateway is the demo's plain-HTTP one.
+            Err(TillError::Config(_)) if demo => Config::default(),
             Err(TillError::NotInitialised(_)) => Config::default(),
             Err(e) => return Err(e),
         };
+        cfg.demo = demo;
         cfg.project_id = opts.project_id;
         cfg.gateway_url = opts.gateway_url.trim_end_matches('/').to_owned();
         cfg.till_code = opts.till_code.clone();
@@ -88,6 +96,14 @@ impl Till {
     pub fn init(data_dir: &Path, opts: &InitOptions) -> Result<Till> {
         create_data_dir(data_dir)?;
         let cfg = Till::init_config(data_dir, opts)?;
+        Till::init_with(data_dir, cfg)
+    }
+
+    /// [`Till::init`] for the app's demo till: its in-app gateway may be plain HTTP on the
+    /// shop's LAN (a phone opens its links), which a real till's config refuses.
+    pub fn init_demo(data_dir: &Path, opts: &InitOptions) -> Result<Till> {
+        create_data_dir(data_dir)?;
+        let cfg = Till::init_config_as(data_dir, opts, true)?;
         Till::init_with(data_dir, cfg)
     }
 

@@ -351,6 +351,43 @@ async fn the_cli_says_what_is_missing() {
         (code, lines[0]["code"].as_str()),
         (2, Some("not_initialised"))
     );
+    // A gateway in clear over the network is refused before anything is written.
+    for url in [
+        "http://example.invalid",
+        "http://10.0.0.1",
+        "http://not a url",
+    ] {
+        let (code, lines, _) = run(
+            dir.path(),
+            &[
+                "init",
+                "--project-id",
+                "1",
+                "--gateway-url",
+                url,
+                "--till-code",
+                "T1",
+            ],
+            None,
+        )
+        .await;
+        assert_eq!(
+            (code, lines[0]["code"].as_str()),
+            (2, Some("config_invalid")),
+            "{url}: {lines:?}"
+        );
+        assert!(
+            lines[0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("gateway_url"),
+            "{lines:?}"
+        );
+        assert!(
+            !dir.path().join("config.toml").exists(),
+            "{url}: nothing written"
+        );
+    }
     let (code, _, _) = run(
         dir.path(),
         &[

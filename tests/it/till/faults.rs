@@ -172,6 +172,42 @@ async fn a_wrong_signature_on_status_answers_is_kept_flagged_and_ignored() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unsigned_status_answer_is_kept_flagged_and_not_applied() {
+    let sb = sandbox(|_| {}).await;
+    let t = TestTill::new(sb.base_url(), GATE);
+    // Every status answer unsigned for a while: the sale is paid meanwhile, but nothing the
+    // till is told without a signature is believed.
+    sb.control().inject_fault(GateFaultSpec {
+        count: 3,
+        ..fault(
+            GateFaultMode::Unsigned,
+            When::Before,
+            "/v2/payment/status",
+            0,
+        )
+    });
+    let p = sale_to_success(&sb, &t).await;
+    let s = sources(&t, &p.payment_id);
+    let unsigned: Vec<_> = s
+        .iter()
+        .filter(|(src, sig, _)| src == "status" && sig == "absent")
+        .collect();
+    assert_eq!(unsigned.len(), 3, "{s:?}");
+    assert!(
+        unsigned
+            .iter()
+            .all(|(_, _, flag)| flag.as_deref() == Some("unsigned")),
+        "{s:?}"
+    );
+    assert!(p.flagged);
+    // Signed answers after them finished the sale.
+    assert!(s
+        .iter()
+        .any(|(src, sig, flag)| src == "status" && sig == "verified" && flag.is_none()));
+    sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn callbacks_dropped_or_forged_polling_still_finishes() {
     let sb = sandbox(|_| {}).await;
     let addr = free_addr();

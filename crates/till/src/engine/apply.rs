@@ -27,6 +27,8 @@ pub(crate) struct Incoming<'a> {
     pub http_status: Option<u16>,
     pub signature: SignatureCheck,
     pub report: &'a PaymentReport,
+    /// An absent signature is refused (status answers, by default): kept, flagged, not applied.
+    pub signature_required: bool,
 }
 
 /// The differences between a message and the local record, if any.
@@ -153,6 +155,10 @@ fn apply_in_tx(
     };
     if inc.signature == SignatureCheck::Bad {
         flag("bad_signature".into(), &mut events)?;
+        return Ok(events);
+    }
+    if inc.signature == SignatureCheck::Absent && inc.signature_required {
+        flag("unsigned".into(), &mut events)?;
         return Ok(events);
     }
     // Checked against the payment's own project, never the config's: a till moved to another
@@ -384,6 +390,7 @@ mod tests {
                 http_status: None,
                 signature: sig,
                 report: r,
+                signature_required: false,
             },
             vault,
         )

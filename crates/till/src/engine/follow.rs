@@ -65,6 +65,7 @@ impl Core {
                         http_status: Some(200),
                         signature: sig,
                         report: &ans.report,
+                        signature_required: self.config().require_signed_status,
                     },
                 )?;
             }
