@@ -48,6 +48,9 @@ pub(crate) struct Core {
     /// Gate clients for payments bound to another gateway, project or secret than the
     /// config's (see `engine::bound`), by (URL, project, secret id).
     pub(crate) bound_gates: Mutex<HashMap<(String, u64, String), Arc<GateClient>>>,
+    /// Callbacks refused for their signature since the till started (the listener counts
+    /// them instead of storing each one).
+    rejected_callbacks: std::sync::atomic::AtomicU64,
     /// The data folder's engine lock, once this process drives payments (see `lock`).
     engine: Mutex<Option<crate::lock::EngineLock>>,
 }
@@ -95,6 +98,7 @@ impl Core {
             announced: Mutex::new(HashSet::new()),
             bound_gates: Mutex::new(HashMap::new()),
             engine: Mutex::new(None),
+            rejected_callbacks: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -119,6 +123,19 @@ impl Core {
             return Ok(());
         }
         self.take_engine(&crate::lock::default_program())
+    }
+
+    /// Counts one refused callback; returns the count so far.
+    pub fn count_rejected_callback(&self) -> u64 {
+        self.rejected_callbacks
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1
+    }
+
+    /// Callbacks refused for their signature since the till started.
+    pub fn rejected_callbacks(&self) -> u64 {
+        self.rejected_callbacks
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The database. Never held across an `.await`.

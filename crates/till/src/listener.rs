@@ -1,10 +1,13 @@
 //! The callback listener (off by default; polling alone gives the right result without it).
 //!
 //! An HTTP server on the configured address and path. Each callback: the signature is
-//! verified on the original bytes; the message is stored redacted; it is applied once (the
-//! forward-only state machine makes replays and reorders harmless); the answer is 200. A bad
-//! signature is stored flagged and answered 400 (the gateway retries, and nothing is applied).
-//! Bodies above the configured limit are refused with 413 before they are read whole.
+//! verified on the original bytes, before anything is written; a verified message is stored
+//! redacted and applied once (the forward-only state machine makes replays and reorders
+//! harmless); the answer is 200. A body with a bad signature (or not JSON) is answered 400
+//! (the gateway retries) and only counted: a few samples are kept (`db::rejected`), never one
+//! row per request, and it never touches the payment it names. Bodies above the configured
+//! limit are refused with 413 before they are read whole; slow or too many connections are
+//! dropped (`serve`).
 //!
 //! How a shop exposes it to the gateway (the gateway must reach it over the internet):
 //! - port forwarding on the shop's router to `callback.listen`, with `callback.public_url`
@@ -25,13 +28,17 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Router;
-use ecommpay::{verify_callback, PaymentReport};
+use ecommpay::verify_callback;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+mod serve;
+
+pub use serve::{MAX_CONNECTIONS, PER_SOURCE_PER_MINUTE, REQUEST_DEADLINE};
+
 use crate::core::Core;
 use crate::db::messages::{SignatureCheck, Source};
-use crate::db::payments;
+use crate::db::{payments, rejected};
 use crate::engine::apply::Incoming;
 use crate::error::{Result, TillError};
 
@@ -60,11 +67,14 @@ async fn callback(State(core): State<Arc<Core>>, body: Bytes) -> (StatusCode, &'
     let (report, signature) = match verify_callback(&body, &secret) {
         Ok(cb) => (cb.report, SignatureCheck::Verified),
         Err(e) => {
-            tracing::warn!("callback refused: {e}");
-            match serde_json::from_slice::<serde_json::Value>(&body) {
-                Ok(v) if v.is_object() => (PaymentReport::from_value(v), SignatureCheck::Bad),
-                _ => return (StatusCode::BAD_REQUEST, "bad callback"),
+            let n = core.count_rejected_callback();
+            if n.is_power_of_two() {
+                tracing::warn!(refused = n, "callback refused: {e}");
             }
+            if let Err(e) = rejected::keep_sample(&core.db().conn, &body, "bad_signature") {
+                tracing::error!("refused callback not sampled: {e}");
+            }
+            return (StatusCode::BAD_REQUEST, "bad signature");
         }
     };
     let payment = match report.payment_id.as_deref() {
@@ -91,7 +101,6 @@ async fn callback(State(core): State<Arc<Core>>, body: Bytes) -> (StatusCode, &'
             tracing::error!("callback not stored: {e}");
             (StatusCode::INTERNAL_SERVER_ERROR, "storage")
         }
-        (Ok(_), SignatureCheck::Bad) => (StatusCode::BAD_REQUEST, "bad signature"),
         (Ok(_), _) => (StatusCode::OK, "OK"),
     }
 }
@@ -113,12 +122,7 @@ pub(crate) async fn start(core: Arc<Core>) -> Result<ListenerHandle> {
     let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async {
-            let _ = rx.await;
-        });
-        if let Err(e) = serve.await {
-            tracing::error!("callback listener stopped: {e}");
-        }
+        serve::serve(listener, app, rx).await;
     });
     tracing::info!(%addr, path = %cfg.path, "callback listener started");
     Ok(ListenerHandle {

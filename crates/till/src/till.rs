@@ -484,6 +484,12 @@ impl Till {
 
     // ---- listener ----
 
+    /// Callbacks refused for their signature since this till started, and the samples kept.
+    pub fn rejected_callbacks(&self) -> Result<(u64, Vec<crate::db::rejected::Rejected>)> {
+        let samples = crate::db::rejected::samples(&self.core.db().conn)?;
+        Ok((self.core.rejected_callbacks(), samples))
+    }
+
     pub async fn start_listener(&self) -> Result<ListenerHandle> {
         self.core.engine()?;
         listener::start(self.core.clone()).await

@@ -240,7 +240,8 @@ async fn callbacks_dropped_or_forged_polling_still_finishes() {
         "{:?}",
         rec.callbacks
     );
-    // The forged one was answered 400 and stored flagged.
+    // The forged one was answered 400, counted and sampled, and never touched the payment
+    // it names (not in its timeline, not flagging it).
     let forged = rec
         .callbacks
         .iter()
@@ -249,10 +250,13 @@ async fn callbacks_dropped_or_forged_polling_still_finishes() {
     assert_eq!(forged.last_http_status, Some(400));
     let s = sources(&t, &p.payment_id);
     assert!(
-        s.iter()
+        !s.iter()
             .any(|(src, sig, _)| src == "callback" && sig == "bad"),
         "{s:?}"
     );
+    assert!(!p.flagged, "a forged callback flags nothing");
+    let (count, samples) = t.till.rejected_callbacks().unwrap();
+    assert!(count >= 1 && !samples.is_empty(), "{count} {samples:?}");
 
     // A correctly signed callback whose amount differs from the record: kept, flagged, 200.
     let mut body = json!({"project_id": PROJECT, "payment": {"id": p.payment_id, "type": "purchase", "status": "decline", "sum": {"amount": 1, "currency": "UZS"}}});

@@ -10,6 +10,7 @@ mod connect;
 mod crash;
 mod faults;
 mod flows;
+mod listener;
 mod matrix;
 mod page;
 mod restart;

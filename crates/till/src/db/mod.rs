@@ -7,6 +7,7 @@ pub mod messages;
 pub mod payments;
 pub mod payouts;
 pub(crate) mod readers;
+pub mod rejected;
 pub mod schema;
 pub mod users;
 

@@ -161,4 +161,15 @@ ALTER TABLE payments ADD COLUMN secret_id TEXT;
     r#"
 ALTER TABLE payments ADD COLUMN interrupted_at INTEGER;
 "#,
+    // 6: callbacks refused for their signature are not stored one row each (an attacker could
+    // fill the disk): a few samples, redacted and cut short, for whoever investigates.
+    r#"
+CREATE TABLE rejected_callbacks (
+    id          INTEGER PRIMARY KEY,
+    received_at INTEGER NOT NULL,
+    bytes       INTEGER NOT NULL,
+    reason      TEXT NOT NULL,
+    sample      TEXT NOT NULL
+) STRICT;
+"#,
 ];
