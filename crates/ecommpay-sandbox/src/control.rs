@@ -169,7 +169,25 @@ pub(crate) fn routes(control: Control) -> Router {
         .route("/_sandbox/state", get(state))
         .route("/_sandbox/cards", get(cards))
         .route("/_sandbox/reset", post(reset))
+        .layer(axum::middleware::from_fn(loopback_only))
         .with_state(control)
+}
+
+/// The control API changes what the gateway does (faults, balances, callbacks): it answers
+/// only on this computer. The bot pages stay reachable from the LAN (a phone pays there).
+async fn loopback_only(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let local = req
+        .extensions()
+        .get::<crate::server::Peer>()
+        .is_some_and(|p| p.0.ip().is_loopback());
+    if !local {
+        return (
+            axum::http::StatusCode::FORBIDDEN,
+            "the sandbox's control API answers only on this computer",
+        )
+            .into_response();
+    }
+    next.run(req).await
 }
 
 async fn faults(State(c): State<Control>, Json(spec): Json<GateFaultSpec>) -> Response {
@@ -221,4 +239,34 @@ async fn cards(State(c): State<Control>) -> Response {
 async fn reset(State(c): State<Control>) -> Response {
     c.reset();
     Json(c.state()).into_response()
+}
+
+#[cfg(test)]
+mod loopback_tests {
+    use super::*;
+    use crate::server::Peer;
+    use axum::body::Body;
+    use tower::ServiceExt as _;
+
+    async fn status_from(peer: &str) -> u16 {
+        let sh = crate::state::Shared::new(
+            crate::SandboxConfig::default(),
+            "http://127.0.0.1:1".into(),
+            tokio::sync::mpsc::unbounded_channel().0,
+        );
+        let app = routes(Control { sh });
+        let mut req = axum::http::Request::get("/_sandbox/state")
+            .body(Body::empty())
+            .unwrap();
+        req.extensions_mut().insert(Peer(peer.parse().unwrap()));
+        app.oneshot(req).await.unwrap().status().as_u16()
+    }
+
+    #[tokio::test]
+    async fn the_control_api_answers_only_on_this_computer() {
+        assert_eq!(status_from("127.0.0.1:5000").await, 200);
+        assert_eq!(status_from("[::1]:5000").await, 200);
+        assert_eq!(status_from("192.168.1.20:5000").await, 403);
+        assert_eq!(status_from("10.0.0.7:5000").await, 403);
+    }
 }

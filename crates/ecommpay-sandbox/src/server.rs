@@ -12,6 +12,10 @@ use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
 use tower::ServiceExt as _;
 
+/// The address a request came from (in its extensions).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Peer(pub std::net::SocketAddr);
+
 /// Lets a handler close the connection its request came on.
 #[derive(Clone, Debug)]
 pub(crate) struct ConnControl(Arc<Notify>);
@@ -30,9 +34,9 @@ pub(crate) async fn serve(listener: TcpListener, app: Router, mut stop: watch::R
         tokio::select! {
             _ = stop.wait_for(|s| *s) => break,
             accepted = listener.accept() => {
-                let Ok((stream, _peer)) = accepted else { continue };
+                let Ok((stream, peer)) = accepted else { continue };
                 let app = app.clone();
-                conns.spawn(serve_one(stream, app));
+                conns.spawn(serve_one(stream, app, peer));
             }
             // Reap finished connections so the set does not grow without bound.
             Some(_) = conns.join_next(), if !conns.is_empty() => {}
@@ -41,11 +45,12 @@ pub(crate) async fn serve(listener: TcpListener, app: Router, mut stop: watch::R
     conns.shutdown().await;
 }
 
-async fn serve_one(stream: tokio::net::TcpStream, app: Router) {
+async fn serve_one(stream: tokio::net::TcpStream, app: Router, peer: std::net::SocketAddr) {
     let notify = Arc::new(Notify::new());
     let ctl = ConnControl(notify.clone());
     let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
         req.extensions_mut().insert(ctl.clone());
+        req.extensions_mut().insert(Peer(peer));
         app.clone().oneshot(req)
     });
     let conn =
