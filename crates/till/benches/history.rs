@@ -39,16 +39,7 @@ fn report(name: &str, ms: f64, rows: usize, target_ms: f64) {
 
 async fn sale_overhead() {
     let secret = "bench-secret";
-    let sb = ecommpay_sandbox::Sandbox::start(
-        ecommpay_sandbox::SandboxConfig {
-            project_id: 77,
-            secret: ecommpay::Secret::new(secret),
-            ..Default::default()
-        },
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .unwrap();
+    let sb = common::bench_sandbox(secret).await;
     let dir = tempfile::tempdir().unwrap();
     let addr: SocketAddr = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

@@ -91,16 +91,7 @@ fn report(name: &str, ms: &[f64], target: Option<f64>) {
 }
 
 async fn run(runs: usize) {
-    let sb = ecommpay_sandbox::Sandbox::start(
-        ecommpay_sandbox::SandboxConfig {
-            project_id: 77,
-            secret: ecommpay::Secret::new(SECRET),
-            ..Default::default()
-        },
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .unwrap();
+    let sb = common::bench_sandbox(SECRET).await;
     let page_dir = tempfile::tempdir().unwrap();
     let page = till(page_dir.path(), sb.base_url(), SaleFlow::PaymentPage);
     report(

@@ -169,16 +169,7 @@ async fn run(rows: usize, runs: usize) {
             .unwrap();
         ids
     };
-    let sb = ecommpay_sandbox::Sandbox::start(
-        ecommpay_sandbox::SandboxConfig {
-            project_id: 77,
-            secret: ecommpay::Secret::new(SECRET),
-            ..Default::default()
-        },
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .unwrap();
+    let sb = common::bench_sandbox(SECRET).await;
     let till = till(dir.path(), db, sb.base_url());
     let csv = dir.path().join("export.csv");
 

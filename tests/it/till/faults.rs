@@ -210,18 +210,7 @@ async fn an_unsigned_status_answer_is_kept_flagged_and_not_applied() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn callbacks_dropped_or_forged_polling_still_finishes() {
     let sb = sandbox(|_| {}).await;
-    let addr = free_addr();
-    let t = TestTill::new(
-        sb.base_url(),
-        &[
-            ("callback.enabled", "true"),
-            ("callback.listen", &addr.to_string()),
-            (
-                "callback.public_url",
-                &format!("http://{addr}/ecommpay/callback"),
-            ),
-        ],
-    );
+    let (t, addr) = TestTill::with_listener(sb.base_url(), &[]);
     let listener = t.till.start_listener().await.unwrap();
     sb.control().callback_fault(CallbackFaultSpec {
         mode: CallbackFault::Drop,

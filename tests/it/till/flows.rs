@@ -98,18 +98,7 @@ async fn polling_alone_completes_a_sale_and_saves_the_card_sealed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn callbacks_bring_the_link_and_a_decline_duplicates_change_nothing() {
     let sb = sandbox(|_| {}).await;
-    let addr = free_addr();
-    let t = TestTill::new(
-        sb.base_url(),
-        &[
-            ("callback.enabled", "true"),
-            ("callback.listen", &addr.to_string()),
-            (
-                "callback.public_url",
-                &format!("http://{addr}/ecommpay/callback"),
-            ),
-        ],
-    );
+    let (t, _) = TestTill::with_listener(sb.base_url(), &[]);
     let listener = t.till.start_listener().await.unwrap();
     sb.control().callback_fault(CallbackFaultSpec {
         mode: CallbackFault::Duplicate,
@@ -193,19 +182,7 @@ pub async fn paid_sale(t: &TestTill, amount: i64) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn payouts_need_another_manager_stay_within_limits_and_move_money_once() {
     let sb = sandbox(|_| {}).await;
-    let addr = free_addr();
-    let t = TestTill::new(
-        sb.base_url(),
-        &[
-            ("limits.payout_max_tiyin", "1000000"),
-            ("callback.enabled", "true"),
-            ("callback.listen", &addr.to_string()),
-            (
-                "callback.public_url",
-                &format!("http://{addr}/ecommpay/callback"),
-            ),
-        ],
-    );
+    let (t, _) = TestTill::with_listener(sb.base_url(), &[("limits.payout_max_tiyin", "1000000")]);
     let listener = t.till.start_listener().await.unwrap();
     let sale = paid_sale(&t, 500_000).await;
     let card = t.till.cards().unwrap()[0].id;

@@ -19,19 +19,7 @@ fn db_bytes(dir: &std::path::Path) -> u64 {
 }
 
 fn listener_till(sb: &RunningSandbox) -> (TestTill, std::net::SocketAddr) {
-    let addr = free_addr();
-    let t = TestTill::new(
-        sb.base_url(),
-        &[
-            ("callback.enabled", "true"),
-            ("callback.listen", &addr.to_string()),
-            (
-                "callback.public_url",
-                &format!("http://{addr}/ecommpay/callback"),
-            ),
-        ],
-    );
-    (t, addr)
+    TestTill::with_listener(sb.base_url(), &[])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -107,6 +107,20 @@ impl TestTill {
         TestTill { dir, till }
     }
 
+    /// A till whose callback listener (not started yet) is on a free loopback port, its public
+    /// URL that address (so its sales go through the Gate), with `extra` settings too.
+    pub fn with_listener(gateway: &str, extra: &[(&str, &str)]) -> (TestTill, SocketAddr) {
+        let addr = free_addr();
+        let (listen, public) = (addr.to_string(), format!("http://{addr}/ecommpay/callback"));
+        let mut settings = vec![
+            ("callback.enabled", "true"),
+            ("callback.listen", listen.as_str()),
+            ("callback.public_url", public.as_str()),
+        ];
+        settings.extend_from_slice(extra);
+        (TestTill::new(gateway, &settings), addr)
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }

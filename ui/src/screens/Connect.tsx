@@ -5,9 +5,8 @@ import { useState } from "preact/hooks";
 import type { ApiError, DemoInfo } from "../bindings";
 import { api } from "../api";
 import { useI18n } from "../i18n";
-import type { Key } from "../i18n/en";
 import { flowArg, type FlowChoice } from "../words";
-import { Field } from "./Field";
+import { formFields } from "./Field";
 import { FlowPicker } from "./Flow";
 
 export function ConnectForm({ demo }: { demo: DemoInfo }) {
@@ -22,16 +21,7 @@ export function ConnectForm({ demo }: { demo: DemoInfo }) {
   const [flow, setFlow] = useState<FlowChoice>("auto");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  const field = (k: keyof typeof f, label: Key, type = "text") => (
-    <Field
-      label={label}
-      testid={`connect-${k.replaceAll("_", "-")}`}
-      type={type}
-      numeric={k === "project_id"}
-      value={f[k]}
-      onInput={(v) => setF({ ...f, [k]: v })}
-    />
-  );
+  const field = formFields(f, setF, "connect");
   async function submit(e: Event) {
     e.preventDefault();
     if (busy) return;

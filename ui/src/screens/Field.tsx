@@ -25,3 +25,18 @@ export function Field(p: {
     </label>
   );
 }
+
+/** The `field(key, label)` of a small form whose state is one record of strings: each input's
+ *  test id is `<prefix>-<key with dashes>`, and a project id gets the numeric keypad. */
+export function formFields<T extends Record<string, string>>(f: T, set: (v: T) => void, prefix: string) {
+  return (k: keyof T & string, label: Key, type = "text") => (
+    <Field
+      label={label}
+      testid={`${prefix}-${k.replaceAll("_", "-")}`}
+      type={type}
+      numeric={k === "project_id"}
+      value={f[k]}
+      onInput={(v) => set({ ...f, [k]: v })}
+    />
+  );
+}

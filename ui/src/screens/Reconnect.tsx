@@ -5,8 +5,7 @@ import { useState } from "preact/hooks";
 import type { ApiError } from "../bindings";
 import { api } from "../api";
 import { useI18n } from "../i18n";
-import type { Key } from "../i18n/en";
-import { Field } from "./Field";
+import { formFields } from "./Field";
 
 export function ReconnectForm({ values, onDone }: { values: Record<string, string>; onDone: () => void }) {
   const { t, tError } = useI18n();
@@ -19,16 +18,7 @@ export function ReconnectForm({ values, onDone }: { values: Record<string, strin
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<number | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const field = (k: keyof typeof f, label: Key, type = "text") => (
-    <Field
-      label={label}
-      testid={`reconnect-${k.replaceAll("_", "-")}`}
-      type={type}
-      numeric={k === "project_id"}
-      value={f[k]}
-      onInput={(v) => setF({ ...f, [k]: v })}
-    />
-  );
+  const field = formFields(f, setF, "reconnect");
   async function submit(e: Event) {
     e.preventDefault();
     if (busy) return;

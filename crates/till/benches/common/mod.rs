@@ -7,6 +7,20 @@ use std::time::{Duration, Instant};
 use rusqlite::params;
 use till::db::Db;
 
+/// The in-process sandbox the benchmarks' tills talk to, on loopback (project 77).
+pub async fn bench_sandbox(secret: &str) -> ecommpay_sandbox::RunningSandbox {
+    ecommpay_sandbox::Sandbox::start(
+        ecommpay_sandbox::SandboxConfig {
+            project_id: 77,
+            secret: ecommpay::Secret::new(secret),
+            ..Default::default()
+        },
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap()
+}
+
 /// An in-memory key store: the benchmark must not touch the desktop's keyring.
 pub use till::keystore::MemoryKeyStore as BenchKeys;
 
