@@ -86,6 +86,10 @@ pub struct TestTill {
 impl TestTill {
     pub fn new(gateway: &str, extra: &[(&str, &str)]) -> TestTill {
         require_keyring();
+        // One till set up at a time: dozens of concurrent keyring writes (the flow matrix) have
+        // crashed gnome-keyring-daemon on a loaded 2-core machine.
+        static KEYRING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _one = KEYRING.lock().unwrap_or_else(|e| e.into_inner());
         let dir = tempfile::tempdir().unwrap();
         let till = Till::init(
             dir.path(),
