@@ -67,7 +67,12 @@ pub mod defaults {
     pub const HTTP_READ_MS: u64 = 20_000;
     /// Wrong PINs in a row before an account locks.
     pub const PIN_MAX_ATTEMPTS: u32 = 5;
+    /// The first lock-out; the next ones are 4x and 96x as long (15 min, 1 h, 24 h), then
+    /// only a manager unlocks (see `db::users::lockout_ms`).
     pub const PIN_LOCKOUT_MS: u64 = 15 * 60 * 1000;
+    /// Wrong PINs a minute on the whole till, across every user, before every sign-in waits
+    /// for the minute to pass: guessing by trying a few PINs on each of many users.
+    pub const PIN_FAILURES_PER_MINUTE: u32 = 20;
     /// The callback listener's path and body limit.
     pub const CALLBACK_PATH: &str = "/ecommpay/callback";
     pub const CALLBACK_BODY_LIMIT: usize = 64 * 1024;
@@ -112,6 +117,7 @@ pub struct Timing {
     pub http_read_ms: u64,
     pub pin_max_attempts: u32,
     pub pin_lockout_ms: u64,
+    pub pin_failures_per_minute: u32,
     pub link_expiry_margin_ms: u64,
     pub gate_link_wait_ms: u64,
     pub db_watch_ms: u64,
@@ -132,6 +138,7 @@ impl Default for Timing {
             http_read_ms: defaults::HTTP_READ_MS,
             pin_max_attempts: defaults::PIN_MAX_ATTEMPTS,
             pin_lockout_ms: defaults::PIN_LOCKOUT_MS,
+            pin_failures_per_minute: defaults::PIN_FAILURES_PER_MINUTE,
             link_expiry_margin_ms: defaults::LINK_EXPIRY_MARGIN_MS,
             gate_link_wait_ms: defaults::GATE_LINK_WAIT_MS,
             db_watch_ms: defaults::DB_WATCH_MS,
@@ -360,8 +367,18 @@ impl Config {
         if t.sale_payable_ms < 1000 {
             return bad("timing.sale_payable_ms must be at least 1000".into());
         }
-        if t.pin_max_attempts == 0 {
-            return bad("timing.pin_max_attempts must be at least 1".into());
+        // Bounds a manager cannot set past: a lock-out that guessing can outrun protects
+        // nothing (a 4-digit PIN is 10,000 guesses).
+        if !(3..=10).contains(&t.pin_max_attempts) {
+            return bad("timing.pin_max_attempts must be 3 to 10".into());
+        }
+        if !(60_000..=86_400_000).contains(&t.pin_lockout_ms) {
+            return bad(
+                "timing.pin_lockout_ms must be 60000 (1 minute) to 86400000 (24 hours)".into(),
+            );
+        }
+        if !(5..=100).contains(&t.pin_failures_per_minute) {
+            return bad("timing.pin_failures_per_minute must be 5 to 100".into());
         }
         if !(1..=1000).contains(&self.backup.keep) {
             return bad("backup.keep must be 1 to 1000".into());

@@ -65,12 +65,18 @@ impl Till {
     /// credentials against the gateway ([`probe`]), and only then writes the config, the
     /// database, the card vault key and the secret (keyring). An existing till there (set up by
     /// `cashier init` without a secret) keeps its users and history.
+    ///
+    /// A folder whose till has a manager already needs that manager (`manager`: name and
+    /// PIN), checked before anything is written.
     pub async fn connect(
         data_dir: &Path,
         opts: &InitOptions,
         secret: &str,
-        actor: &str,
+        manager: Option<(&str, &str)>,
     ) -> Result<Till> {
+        if let Ok(existing) = Till::open(data_dir) {
+            existing.authorize("connecting this till", manager)?;
+        }
         let cfg = Till::init_config(data_dir, opts)?;
         let checked = Secret::new_checked(secret).map_err(|_| TillError::SecretEmpty)?;
         let gate = gate_client(&cfg, checked)?;
@@ -82,7 +88,8 @@ impl Till {
         }
         create_data_dir(data_dir)?;
         let till = Till::init_with(data_dir, cfg)?;
-        till.set_secret(secret, actor)?;
+        let auth = till.authorize("connecting this till", manager)?;
+        till.set_secret(&auth, secret)?;
         Ok(till)
     }
 }
@@ -99,8 +106,10 @@ impl Till {
         gateway_url: &str,
         payment_page_url: Option<&str>,
         secret: Option<&str>,
-        actor: &str,
+        auth: &crate::auth::Authority,
     ) -> Result<Reconnected> {
+        self.still_valid(auth, "moving the till to another project or gateway")?;
+        let actor = auth.actor();
         let mut cfg = self.config();
         cfg.project_id = project_id;
         cfg.gateway_url = gateway_url.trim().trim_end_matches('/').to_owned();

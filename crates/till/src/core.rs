@@ -12,19 +12,22 @@ use rusqlite::Connection;
 use tokio::sync::broadcast;
 
 use crate::config::Config;
+use crate::db::audit;
 use crate::db::payments::{Payment, State};
 use crate::db::readers::Readers;
 use crate::db::Db;
 use crate::error::{Result, TillError};
 use crate::events::TillEvent;
 use crate::keystore::{names, KeyStore};
-use crate::pepper::PinPepper;
+use crate::pepper::{Key256, PinPepper, Purpose};
 use crate::vault::CardVault;
 
 /// The meta key of the vault's key-check value.
 pub(crate) const META_KEY_CHECK: &str = "vault_key_check";
 /// The meta key of the PIN pepper's check value.
 pub(crate) const META_PEPPER_CHECK: &str = "pin_pepper_check";
+/// The meta key of the audit key's check value.
+pub(crate) const META_AUDIT_CHECK: &str = "audit_key_check";
 
 pub(crate) struct Core {
     pub data_dir: PathBuf,
@@ -40,6 +43,7 @@ pub(crate) struct Core {
     secret: Mutex<Option<Secret>>,
     vault: Mutex<Option<Arc<CardVault>>>,
     pin_pepper: Mutex<Option<Arc<PinPepper>>>,
+    audit_key: Mutex<Option<Arc<Key256>>>,
     pub events: broadcast::Sender<TillEvent>,
     /// The links, results and warnings already announced, by payment: a link or result that
     /// a follower finds in the database (another process received it) is announced once, and
@@ -94,6 +98,7 @@ impl Core {
             secret: Mutex::new(None),
             vault: Mutex::new(None),
             pin_pepper: Mutex::new(None),
+            audit_key: Mutex::new(None),
             events,
             announced: Mutex::new(HashSet::new()),
             bound_gates: Mutex::new(HashMap::new()),
@@ -287,32 +292,72 @@ impl Core {
     /// The PIN pepper ([`crate::pepper`]): from the keyring, created on first use for a
     /// database that has none yet, refused when the database belongs to another one.
     pub fn pin_pepper(&self) -> Result<Arc<PinPepper>> {
-        let mut slot = self.pin_pepper.lock().unwrap_or_else(|e| e.into_inner());
+        self.till_key(
+            &self.pin_pepper,
+            names::PIN_PEPPER,
+            META_PEPPER_CHECK,
+            Purpose::PinPepper,
+        )
+    }
+
+    /// The audit log's key ([`crate::db::audit`]), loaded into the writer connection so that
+    /// every row appended from now on is HMAC-chained. Created on first use; a database that
+    /// already has (unkeyed) rows then records the change in the first keyed row.
+    pub fn audit_key(&self) -> Result<Arc<Key256>> {
+        let key = self.till_key(
+            &self.audit_key,
+            names::AUDIT_KEY,
+            META_AUDIT_CHECK,
+            Purpose::AuditLog,
+        )?;
+        let db = self.db();
+        audit::install_key(&db.conn, key.clone())?;
+        audit::mark_keyed(&db.conn)?;
+        Ok(key)
+    }
+
+    /// One of the till's own keys (see [`crate::pepper`]): cached in `slot`, read from the
+    /// keyring, created for a database that has no check value yet, refused when the
+    /// database's check value belongs to another key or the keyring lost it.
+    fn till_key(
+        &self,
+        slot: &Mutex<Option<Arc<Key256>>>,
+        name: &'static str,
+        meta: &str,
+        purpose: Purpose,
+    ) -> Result<Arc<Key256>> {
+        let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(p) = slot.as_ref() {
             return Ok(p.clone());
         }
-        let check = self.db().meta_get(META_PEPPER_CHECK)?;
-        let pepper = match self.keys.get(names::PIN_PEPPER)? {
+        let mismatch = || match purpose {
+            Purpose::PinPepper => TillError::PinKeyMismatch,
+            Purpose::AuditLog => {
+                TillError::AuditKey("the key in the keyring belongs to another database".into())
+            }
+        };
+        let check = self.db().meta_get(meta)?;
+        let key = match self.keys.get(name)? {
             Some(text) => {
-                let p = PinPepper::from_base64(&text).map_err(|_| TillError::PinKeyMismatch)?;
+                let k = Key256::from_base64(&text, purpose).map_err(|_| mismatch())?;
                 match &check {
-                    Some(c) if *c != p.check_value() => return Err(TillError::PinKeyMismatch),
+                    Some(c) if *c != k.check_value() => return Err(mismatch()),
                     Some(_) => {}
-                    None => self.db().meta_set(META_PEPPER_CHECK, &p.check_value())?,
+                    None => self.db().meta_set(meta, &k.check_value())?,
                 }
-                p
+                k
             }
             None if check.is_some() => return Err(self.keys_missing()?),
             None => {
-                let (p, text) = PinPepper::generate();
-                self.keys.set(names::PIN_PEPPER, &text)?;
-                self.db().meta_set(META_PEPPER_CHECK, &p.check_value())?;
-                p
+                let (k, text) = Key256::generate(purpose);
+                self.keys.set(name, &text)?;
+                self.db().meta_set(meta, &k.check_value())?;
+                k
             }
         };
-        let p = Arc::new(pepper);
-        *slot = Some(p.clone());
-        Ok(p)
+        let k = Arc::new(key);
+        *slot = Some(k.clone());
+        Ok(k)
     }
 
     /// The keys this till had that the keyring does not hold now (entry names): the card vault
@@ -323,6 +368,7 @@ impl Core {
         for (name, meta) in [
             (names::DATA_KEY, META_KEY_CHECK),
             (names::PIN_PEPPER, META_PEPPER_CHECK),
+            (names::AUDIT_KEY, META_AUDIT_CHECK),
         ] {
             let known = self.db().meta_get(meta)?.is_some();
             if known && self.keys.get(name)?.is_none() {

@@ -119,8 +119,32 @@ pub enum TillError {
     UserNotFound(String),
     #[error("wrong name or PIN ({attempts_left} attempts left before the account is locked)")]
     WrongPin { attempts_left: u32 },
-    #[error("this account is locked after too many wrong PINs; try again after {until}")]
+    #[error("this account is locked after too many wrong PINs; try again after {until}, or ask a manager to unlock it")]
     Locked { until: String },
+    /// The last step of the lock-out schedule: no more tries until a manager unlocks.
+    #[error("this account is locked after repeated wrong PINs: only a manager can unlock it now")]
+    LockedUntilUnlocked,
+    /// The till-wide cap on wrong PINs per minute (across every user) is reached.
+    #[error("too many wrong PINs on this till in the last minute; try again after {until}")]
+    SignInThrottled { until: String },
+    /// An empty PIN: nothing was checked and nothing counted.
+    #[error("no PIN was given")]
+    PinMissing,
+    #[error("a manager's PIN must be 6 to 12 digits")]
+    ManagerPinTooShort,
+    /// A manager whose PIN is shorter than managers' PINs now must be: they sign in, but
+    /// confirm nothing until they chose a new one.
+    #[error("{0} must choose a new PIN of 6 to 12 digits first (managers' PINs are at least 6 digits now)")]
+    PinChangeRequired(String),
+    /// A change that needs a manager once the till has one, asked without one.
+    #[error("{0} needs a manager's confirmation: sign in as a manager (on the command line: `--user NAME` and that manager's PIN as the first line of stdin)")]
+    ManagerRequired(String),
+    /// A payout request names who asks.
+    #[error("a payout request must say who asks: sign in (on the command line: `--user NAME` and that user's PIN as the first line of stdin)")]
+    RequesterRequired,
+    /// The audit log's key could not be used (missing from the keyring, or not loaded).
+    #[error("the audit log's key: {0}")]
+    AuditKey(String),
     #[error("the account of {0:?} is deactivated: a manager can activate it again")]
     UserInactive(String),
     #[error("this is the last active manager: add or activate another manager first")]
@@ -199,6 +223,14 @@ impl TillError {
             TillError::UserNotFound(_) => "user_not_found",
             TillError::WrongPin { .. } => "wrong_pin",
             TillError::Locked { .. } => "locked",
+            TillError::LockedUntilUnlocked => "locked_until_unlocked",
+            TillError::SignInThrottled { .. } => "sign_in_throttled",
+            TillError::PinMissing => "pin_missing",
+            TillError::ManagerPinTooShort => "manager_pin_too_short",
+            TillError::PinChangeRequired(_) => "pin_change_required",
+            TillError::ManagerRequired(_) => "manager_required",
+            TillError::RequesterRequired => "requester_required",
+            TillError::AuditKey(_) => "audit_key",
             TillError::UserInactive(_) => "user_inactive",
             TillError::LastManager => "last_manager",
             TillError::BadPin => "bad_pin",
@@ -220,6 +252,7 @@ fn keys_missing_text(data_dir: &std::path::Path, missing: &[&str]) -> String {
             crate::keystore::names::API_SECRET => "the API secret",
             crate::keystore::names::DATA_KEY => "the card vault key",
             crate::keystore::names::PIN_PEPPER => "the PIN key",
+            crate::keystore::names::AUDIT_KEY => "the audit log's key",
             other => other,
         })
         .collect();

@@ -233,8 +233,11 @@ pub mod names {
     /// The 256-bit pepper of PIN hashes (base64): its own key, so that sign-in never depends
     /// on the card vault key.
     pub const PIN_PEPPER: &str = "pin-pepper";
+    /// The 256-bit key of the audit log's HMAC chain (base64): whoever can edit the database
+    /// file cannot recompute the chain without it.
+    pub const AUDIT_KEY: &str = "audit-key";
     /// Every entry a till has.
-    pub const ALL: [&str; 3] = [API_SECRET, DATA_KEY, PIN_PEPPER];
+    pub const ALL: [&str; 4] = [API_SECRET, DATA_KEY, PIN_PEPPER, AUDIT_KEY];
 }
 
 #[cfg(test)]

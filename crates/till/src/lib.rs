@@ -22,11 +22,15 @@
 //!   ([`vault`]); gateway messages are stored only through `ecommpay::redact`, after their
 //!   signature was checked on the original. People and UIs see the masked card only.
 //! - PINs are Argon2id hashes with a pepper of their own in the keyring ([`pepper`]), so a
-//!   lost card vault key never stops sign-in; repeated wrong PINs lock the account. The audit
-//!   log is append-only and hash-chained.
+//!   lost card vault key never stops sign-in; repeated wrong PINs lock the account for longer
+//!   each time, then until a manager unlocks it. The audit log is append-only and an HMAC
+//!   chain under a keyring key of its own.
+//! - Once a manager exists, every change to users, settings, the secret or limits needs one
+//!   ([`auth`]); a payout request names who asks, and they never approve it.
 //! - Users are deactivated, never deleted, so history keeps who did what
 //!   ([`db::users`]); PIN changes, resets, unlocks and (de)activations are audited.
 
+pub mod auth;
 pub mod backup;
 pub mod config;
 pub mod connect;
@@ -44,6 +48,7 @@ mod till;
 pub mod time;
 pub mod vault;
 
+pub use auth::{Authority, Session};
 pub use config::Config;
 pub use db::history::{Cursor, HistoryFilter, HistoryRow, Page};
 pub use db::payments::{Kind, Payment, State};

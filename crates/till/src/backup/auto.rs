@@ -85,12 +85,17 @@ impl Till {
 
     /// Keeps the automatic backups' passphrase in the keyring (at least
     /// [`super::MIN_PASSPHRASE_CHARS`] characters). Audited, never shown again.
-    pub fn set_backup_passphrase(&self, passphrase: &str, actor: &str) -> Result<()> {
+    pub fn set_backup_passphrase(
+        &self,
+        auth: &crate::auth::Authority,
+        passphrase: &str,
+    ) -> Result<()> {
+        self.still_valid(auth, "the backup passphrase")?;
         check_new_passphrase(passphrase)?;
         self.core.keys.set(PASSPHRASE_ENTRY, passphrase)?;
         audit::append(
             &self.core.db().conn,
-            actor,
+            auth.actor(),
             "backup_passphrase_set",
             PASSPHRASE_ENTRY,
             &json!({}),

@@ -182,7 +182,8 @@ impl Till {
                 "the database snapshot failed its check: {ok}"
             )));
         }
-        let audit_rows = audit::verify(&dst)?;
+        audit::install_key(&dst, self.core.audit_key()?)?;
+        let audit_rows = audit::verify(&dst)?.rows;
         let schema: i64 = dst.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let payments: i64 = dst.query_row("SELECT count(*) FROM payments", [], |r| r.get(0))?;
         dst.close().map_err(|(_, e)| e)?;

@@ -125,7 +125,7 @@ impl Till {
         let m = &unpacked.manifest;
         audit::append(
             &till.core.db().conn,
-            "operator",
+            "restore",
             "restored",
             &from_till_id,
             &json!({"backup_created_at": m.created_at, "with_secret": m.with_secret, "from_app_version": m.app_version}),
@@ -287,6 +287,17 @@ fn check_database(u: &Unpacked) -> Result<()> {
     if ok != "ok" {
         return Err(damaged(format!("the database fails its check: {ok}")));
     }
+    if let Some(text) = u.keys.get(names::AUDIT_KEY) {
+        let key = crate::pepper::Key256::from_base64(text, crate::pepper::Purpose::AuditLog)
+            .map_err(|_| damaged("the audit key"))?;
+        if db.meta_get(crate::core::META_AUDIT_CHECK)?.as_deref() != Some(&key.check_value()) {
+            return Err(damaged(
+                "the audit key inside does not belong to its database",
+            ));
+        }
+        audit::install_key(conn, std::sync::Arc::new(key))?;
+    }
+    // (A backup from before the audit key: its rows are all plain, and verify says so.)
     audit::verify(conn)?;
     let key = u
         .keys
@@ -305,7 +316,8 @@ fn check_database(u: &Unpacked) -> Result<()> {
             .keys
             .get(names::PIN_PEPPER)
             .ok_or_else(|| damaged("the PIN key is not inside"))?;
-        let pepper = PinPepper::from_base64(pepper).map_err(|_| damaged("the PIN key"))?;
+        let pepper = PinPepper::from_base64(pepper, crate::pepper::Purpose::PinPepper)
+            .map_err(|_| damaged("the PIN key"))?;
         if check != pepper.check_value() {
             return Err(damaged(
                 "the PIN key inside does not belong to its database",

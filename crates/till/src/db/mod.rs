@@ -35,9 +35,12 @@ impl Db {
         Self::setup(conn)
     }
 
-    /// An in-memory database (unit tests).
+    /// An in-memory database (unit tests), with a throwaway audit key installed.
     pub fn open_in_memory() -> Result<Db> {
-        Self::setup(Connection::open_in_memory()?)
+        let db = Self::setup(Connection::open_in_memory()?)?;
+        let key = crate::pepper::Key256::generate(crate::pepper::Purpose::AuditLog).0;
+        audit::install_key(&db.conn, std::sync::Arc::new(key))?;
+        Ok(db)
     }
 
     /// A read-only connection to the database at `path`, which [`Db::open`] has set up (WAL,

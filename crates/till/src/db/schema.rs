@@ -172,4 +172,20 @@ CREATE TABLE rejected_callbacks (
     sample      TEXT NOT NULL
 ) STRICT;
 "#,
+    // 7: PIN lock-outs escalate (`lockouts`: how many in a row, reset by a right PIN or a
+    // manager); a manager with a PIN shorter than managers' PINs must be is asked to change
+    // it; every PIN check of the till is counted for the till-wide cap on wrong PINs a
+    // minute (`ok` NULL while checked, 0 wrong, 1 right); the audit log is an HMAC chain
+    // under a keyring key (`alg`; rows written before the key existed stay plain SHA-256).
+    r#"
+ALTER TABLE users ADD COLUMN lockouts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN pin_change_required INTEGER NOT NULL DEFAULT 0 CHECK (pin_change_required IN (0, 1));
+CREATE TABLE sign_in_attempts (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    ok INTEGER CHECK (ok IN (0, 1))
+) STRICT;
+CREATE INDEX sign_in_attempts_at ON sign_in_attempts(at);
+ALTER TABLE audit_log ADD COLUMN alg TEXT NOT NULL DEFAULT 'sha256' CHECK (alg IN ('sha256', 'hmac'));
+"#,
 ];

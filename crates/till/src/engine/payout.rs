@@ -90,9 +90,9 @@ impl Core {
     pub(crate) fn request_payout(
         &self,
         input: &PayoutInput,
-        requester: Option<&User>,
-        requester_name: &str,
+        requester: &User,
     ) -> Result<PayoutRequestRow> {
+        let requester_name = requester.name.as_str();
         let amount = Tiyin::positive(input.amount.get())?;
         let reason = input.reason.trim();
         if reason.is_empty() {
@@ -120,7 +120,7 @@ impl Core {
                     sale_row,
                     amount,
                     reason,
-                    requested_by: requester.map(|u| u.id),
+                    requested_by: Some(requester.id),
                     requested_name: requester_name,
                     ttl_ms: ttl,
                 },

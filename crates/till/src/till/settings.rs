@@ -1,0 +1,79 @@
+//! Settings and the API secret: every change needs an [`Authority`] (a manager once the till
+//! has one) and is audited under its name.
+
+use ecommpay::Secret;
+use serde_json::json;
+
+use super::Till;
+use crate::auth::{Authority, Session};
+use crate::config::Config;
+use crate::connect;
+use crate::db::audit;
+use crate::error::{Result, TillError};
+use crate::keystore::names;
+
+impl Till {
+    pub fn config(&self) -> Config {
+        self.core.config()
+    }
+
+    /// Every setting as `key = value` (the secret is not a setting: see
+    /// [`Till::secret_configured`]).
+    pub fn settings(&self) -> Vec<(String, String)> {
+        self.core.config().to_pairs()
+    }
+
+    /// Changes one setting, validated, saved atomically and audited under `auth`'s name.
+    /// Every setting is a manager's (limits, lock-out and timing included), except the
+    /// language: see [`Till::set_language`].
+    pub fn set_setting(&self, auth: &Authority, key: &str, value: &str) -> Result<()> {
+        self.still_valid(auth, key)?;
+        self.write_setting(auth.actor(), key, value)
+    }
+
+    /// Anyone (signed in or not) switches the language: it changes what people read, nothing
+    /// the till does.
+    pub fn set_language(&self, session: Option<&Session>, language: &str) -> Result<()> {
+        let actor = session.map_or("sign-in screen", Session::name);
+        self.write_setting(actor, "language", language)
+    }
+
+    fn write_setting(&self, actor: &str, key: &str, value: &str) -> Result<()> {
+        if connect::needs_connect(key) && self.secret_configured()? {
+            return Err(TillError::NeedsConnect(key.to_owned()));
+        }
+        let mut cfg = self.core.config();
+        cfg.set(key, value)?;
+        cfg.save(&self.core.data_dir)?;
+        *self.core.config.write().unwrap_or_else(|e| e.into_inner()) = cfg;
+        self.core.reset_gate();
+        audit::append(
+            &self.core.db().conn,
+            actor,
+            "setting_changed",
+            key,
+            &json!({"value": value}),
+        )?;
+        Ok(())
+    }
+
+    /// Stores the API secret in the OS keyring (write-only: nothing reads it back out).
+    pub fn set_secret(&self, auth: &Authority, text: &str) -> Result<()> {
+        self.still_valid(auth, "the API secret")?;
+        let secret = Secret::new_checked(text).map_err(|_| TillError::SecretEmpty)?;
+        self.core.set_secret(&secret)?;
+        audit::append(
+            &self.core.db().conn,
+            auth.actor(),
+            "secret_set",
+            "api-secret",
+            &json!({}),
+        )?;
+        Ok(())
+    }
+
+    /// Whether a secret is stored (all a UI may learn about it).
+    pub fn secret_configured(&self) -> Result<bool> {
+        Ok(self.core.keys.get(names::API_SECRET)?.is_some())
+    }
+}
