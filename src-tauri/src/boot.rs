@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use tauri::Manager;
 use till::config::resolve_data_dir;
-use till::{Till, TillError, User};
+use till::{Session, Till, TillError};
 
 use crate::demo;
 use crate::error::ApiError;
@@ -18,7 +18,7 @@ pub const DEMO_SUBDIR: &str = "demo";
 
 pub struct Started {
     pub booted: Booted,
-    pub user: Option<User>,
+    pub user: Option<Session>,
     /// The till's events from before its open payments were resumed (for the forwarder).
     pub events: Option<tokio::sync::broadcast::Receiver<till::TillEvent>>,
 }

@@ -96,6 +96,7 @@ pub fn user(u: &User) -> UserDto {
         name: u.name.clone(),
         role: role(u.role),
         active: u.active,
+        pin_change_required: u.pin_change_required,
     }
 }
 

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use ecommpay_sandbox::{ConfigPatch, RunningSandbox, Sandbox, SandboxConfig};
 use till::listener::ListenerHandle;
-use till::{InitOptions, Role, Till, TillError, User};
+use till::{InitOptions, Role, Session, Till, TillError};
 
 use crate::dto::{DemoInfo, DemoUser, RoleDto};
 
@@ -23,8 +23,8 @@ pub const TILL_CODE: &str = "DEMO";
 /// The demo users and their PINs (shown on the sign-in screen in demo mode).
 pub const USERS: &[(&str, Role, &str)] = &[
     ("Kassir", Role::Cashier, "1111"),
-    ("Menejer", Role::Manager, "2222"),
-    ("Direktor", Role::Manager, "3333"),
+    ("Menejer", Role::Manager, "222222"),
+    ("Direktor", Role::Manager, "333333"),
 ];
 
 /// Settings that make the demo lively: the sandbox is not the real gateway, so its 10-second
@@ -84,7 +84,7 @@ fn lan_ip() -> Option<IpAddr> {
 
 /// Starts the sandbox and the demo till in `dir`; returns the till, the demo, and the user to
 /// start signed in as (the demo cashier).
-pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<User>), TillError> {
+pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<Session>), TillError> {
     let loopback_only = std::env::var_os("CASHIER_DEMO_LOOPBACK").is_some();
     let lan = if loopback_only { None } else { lan_ip() };
     // With a LAN address the bot links must carry it, so the port is chosen first.
@@ -126,15 +126,16 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<User>), TillError> 
             flow: None,
         },
     )?;
+    let demo = till.demo_authority()?;
     if !till.secret_configured()? {
-        till.set_secret(SECRET, "demo")?;
+        till.set_secret(&demo, SECRET)?;
     }
     for (k, v) in SETTINGS {
-        till.set_setting(k, v, "demo")?;
+        till.set_setting(&demo, k, v)?;
     }
     // A shorter link life set in the demo's config (a test of expiring links) stays.
     let payable_ms = till.config().timing.sale_payable_ms.min(expiry_ms);
-    till.set_setting("timing.sale_payable_ms", &payable_ms.to_string(), "demo")?;
+    till.set_setting(&demo, "timing.sale_payable_ms", &payable_ms.to_string())?;
     let listener = till.start_listener().await?;
     sandbox.control().configure(&ConfigPatch {
         callback_url: Some(format!(
@@ -147,10 +148,16 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<User>), TillError> 
     let existing = till.users()?;
     for (name, role, pin) in USERS {
         if !existing.iter().any(|u| u.name == *name) {
-            till.add_user(name, *role, pin, "demo")?;
+            till.add_user(&demo, name, *role, pin)?;
         }
     }
-    let cashier = till.users()?.into_iter().find(|u| u.role == Role::Cashier);
+    // Signed in as the demo cashier, unless locked out or deactivated (then: the sign-in
+    // screen).
+    let cashier = till
+        .users()?
+        .into_iter()
+        .filter(|u| u.role == Role::Cashier)
+        .find_map(|u| till.demo_session(&u.name).ok());
     Ok((
         till,
         Demo {

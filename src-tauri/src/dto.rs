@@ -41,6 +41,9 @@ pub struct UserDto {
     pub role: RoleDto,
     /// False once a manager deactivated the user (no sign-in, no approvals).
     pub active: bool,
+    /// A manager whose PIN is shorter than managers' PINs must be: the UI asks for a new one
+    /// at once, and the till confirms nothing of theirs until then.
+    pub pin_change_required: bool,
 }
 
 /// A demo user whose PIN the sign-in screen shows (demo mode only).

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 
 use till::listener::ListenerHandle;
-use till::{Role, Till, User};
+use till::{Authority, Role, Session, Till, User};
 
 use crate::demo::Demo;
 use crate::dto::SaleView;
@@ -23,7 +23,8 @@ pub struct AppState {
     retired: Mutex<Vec<Arc<Booted>>>,
     booting: (Mutex<()>, Condvar),
     booted_notify: tokio::sync::Notify,
-    pub user: Mutex<Option<User>>,
+    /// Who is signed in (a [`Session`]: only a PIN check makes one).
+    pub user: Mutex<Option<Session>>,
     pub sale: Mutex<Option<SaleView>>,
     pub gateway_ok: Mutex<bool>,
     /// Late results (a sale paid or declined while nobody watched it) not dismissed yet: a
@@ -86,7 +87,7 @@ impl AppState {
 
     /// The till has started (or could not): sets it and the user to start signed in as, and
     /// wakes the commands waiting for it. Only the first call counts.
-    pub fn finish_boot(&self, boot: Result<Booted, ApiError>, user: Option<User>) {
+    pub fn finish_boot(&self, boot: Result<Booted, ApiError>, user: Option<Session>) {
         let _guard = lock(&self.booting.0);
         let mut slot = self.boot.write().unwrap_or_else(|e| e.into_inner());
         if slot.is_some() {
@@ -189,13 +190,28 @@ impl AppState {
     }
 
     pub fn current_user(&self) -> Option<User> {
+        self.session().map(|s| s.user().clone())
+    }
+
+    /// The signed-in session.
+    pub fn session(&self) -> Option<Session> {
         // The user to start signed in as comes with the start-up.
         let _ = self.boot();
         lock(&self.user).clone()
     }
 
-    pub fn set_user(&self, u: Option<User>) {
+    pub fn set_user(&self, u: Option<Session>) {
         *lock(&self.user) = u;
+    }
+
+    /// The signed-in manager's right to change things now (as they are in the database: still
+    /// active, still a manager, no PIN change pending), or `forbidden`/the core's refusal.
+    pub fn authority(&self, till: &Till) -> ApiResult<Authority> {
+        self.manager()?;
+        let s = self
+            .session()
+            .ok_or_else(|| ApiError::new(ErrorCode::NotSignedIn, "nobody is signed in"))?;
+        Ok(till.authority(&s)?)
     }
 
     /// The signed-in user, or `not_signed_in`.

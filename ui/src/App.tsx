@@ -7,6 +7,7 @@ import { connect, dismissNotice, showLate, update, useStore } from "./store";
 import { formatSom } from "./money";
 import { Sale } from "./screens/Sale";
 import { SignIn } from "./screens/SignIn";
+import { PinChange } from "./screens/PinChange";
 import { History } from "./screens/History";
 import { Payouts } from "./screens/Payouts";
 import { Settings } from "./screens/Settings";
@@ -178,6 +179,8 @@ export function App() {
             {/* The first start (the demo runs): a till moved from another computer. */}
             {info.demo && <RestoreForm replaces={false} />}
           </>
+        ) : user.pin_change_required ? (
+          <PinChange onChanged={setUser} />
         ) : tab === "sale" ? (
           <Sale info={info} focusTick={saleFocus} />
         ) : tab === "history" ? (

@@ -2,7 +2,7 @@
 // `UPDATE_BINDINGS=1 cargo test -p cashier-app bindings` rewrites it, and CI fails when it
 // is stale. Money is integer tiyin; times are Unix milliseconds.
 
-export type ErrorCode = "not_initialised" | "config_invalid" | "data_dir" | "keyring_unavailable" | "keyring_failure" | "secret_missing" | "secret_empty" | "data_key_missing" | "data_key_mismatch" | "keys_missing" | "pin_key_mismatch" | "passphrase_empty" | "passphrase_too_short" | "backup_wrong_passphrase" | "backup_damaged" | "backup_too_new" | "restore_target_has_till" | "backup_not_set_up" | "vault_decrypt" | "database" | "schema_too_new" | "invalid_amount" | "above_limit" | "invalid_request" | "gateway_unreachable" | "gateway_timeout" | "gateway_interrupted" | "gateway_rejected" | "gateway_server_error" | "gateway_malformed" | "gateway_bad_signature" | "credentials_refused" | "needs_connect" | "engine_busy" | "payment_not_found" | "card_not_found" | "payout_request_not_found" | "payout_not_pending" | "payout_expired" | "self_approval" | "not_manager" | "daily_limit" | "return_above_sale" | "sale_not_returnable" | "card_not_of_sale" | "reason_missing" | "user_exists" | "user_not_found" | "user_inactive" | "last_manager" | "wrong_pin" | "locked" | "bad_pin" | "bad_name" | "bad_role" | "audit_broken" | "listener" | "io" | "not_signed_in" | "forbidden" | "sale_in_progress" | "cancelled" | "already_set_up" | "already_connected";
+export type ErrorCode = "not_initialised" | "config_invalid" | "data_dir" | "keyring_unavailable" | "keyring_failure" | "secret_missing" | "secret_empty" | "data_key_missing" | "data_key_mismatch" | "keys_missing" | "pin_key_mismatch" | "passphrase_empty" | "passphrase_too_short" | "backup_wrong_passphrase" | "backup_damaged" | "backup_too_new" | "restore_target_has_till" | "backup_not_set_up" | "vault_decrypt" | "database" | "schema_too_new" | "invalid_amount" | "above_limit" | "invalid_request" | "gateway_unreachable" | "gateway_timeout" | "gateway_interrupted" | "gateway_rejected" | "gateway_server_error" | "gateway_malformed" | "gateway_bad_signature" | "credentials_refused" | "needs_connect" | "engine_busy" | "payment_not_found" | "card_not_found" | "payout_request_not_found" | "payout_not_pending" | "payout_expired" | "self_approval" | "not_manager" | "daily_limit" | "return_above_sale" | "sale_not_returnable" | "card_not_of_sale" | "reason_missing" | "user_exists" | "user_not_found" | "user_inactive" | "last_manager" | "wrong_pin" | "locked" | "locked_until_unlocked" | "sign_in_throttled" | "pin_missing" | "manager_pin_too_short" | "pin_change_required" | "manager_required" | "requester_required" | "audit_key" | "bad_pin" | "bad_name" | "bad_role" | "audit_broken" | "listener" | "io" | "not_signed_in" | "forbidden" | "sale_in_progress" | "cancelled" | "already_set_up" | "already_connected";
 
 export type ApiError = { code: ErrorCode, 
 /**
@@ -20,7 +20,12 @@ export type UserDto = { id: number, name: string, role: RoleDto,
 /**
  * False once a manager deactivated the user (no sign-in, no approvals).
  */
-active: boolean, };
+active: boolean, 
+/**
+ * A manager whose PIN is shorter than managers' PINs must be: the UI asks for a new one
+ * at once, and the till confirms nothing of theirs until then.
+ */
+pin_change_required: boolean, };
 
 export type DemoUser = { name: string, role: RoleDto, pin: string, };
 

@@ -41,11 +41,15 @@ pub enum Command {
         /// internet. Default: `gate` only when the listener is on with a public URL.
         #[arg(long, value_name = "payment_page|gate", value_parser = ["payment_page", "gate"])]
         flow: Option<String>,
+        /// Changing a till that has a manager: that manager (PIN as the first line of stdin).
+        #[arg(long, value_name = "NAME")]
+        user: Option<String>,
     },
     /// Move a set-up till to another project, gateway or secret. The new credentials are
     /// checked with the gateway first (nothing changes when it refuses them); payments made
     /// before are still followed at the gateway and project they were made with. The new secret
-    /// is the first line on stdin (an empty line keeps the current one).
+    /// is the first line on stdin (an empty line keeps the current one); with `--user`, the
+    /// manager's PIN comes first and the secret on the next line.
     Connect {
         #[arg(long)]
         project_id: u64,
@@ -53,6 +57,9 @@ pub enum Command {
         gateway_url: String,
         #[arg(long, value_name = "URL")]
         payment_page_url: Option<String>,
+        /// A manager, once the till has one (their PIN is then the first line of stdin).
+        #[arg(long, value_name = "NAME")]
+        user: Option<String>,
     },
     /// The API secret.
     Secret {
@@ -123,6 +130,10 @@ pub enum BackupCmd {
         /// Leave the API secret out (enter it again after a restore: `cashier secret set`).
         #[arg(long)]
         without_secret: bool,
+        /// A manager, once the till has one (PIN first on stdin, then the passphrase): a
+        /// backup carries the till's keys.
+        #[arg(long, value_name = "NAME")]
+        user: Option<String>,
     },
     /// Restore a backup into the data folder (`--data-dir`; any computer, any OS user); the
     /// passphrase is the first line of stdin. Nothing is written unless every check holds.
@@ -137,25 +148,35 @@ pub enum BackupCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
-    /// Check the audit log's hash chain: exit 0 when it holds, 2 naming the first row that
-    /// does not.
+    /// Check the audit log's HMAC chain: exit 0 when it holds (printing its head), 2 naming
+    /// the first row that does not.
     Verify,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum SecretCmd {
-    /// Read the secret from stdin into the OS keyring.
-    Set,
+    /// Read the secret from stdin into the OS keyring. Once the till has a manager: `--user`,
+    /// the manager's PIN first, the secret on the next line.
+    Set {
+        /// A manager, once the till has one (their PIN is then the first line of stdin).
+        #[arg(long, value_name = "NAME")]
+        user: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum UserCmd {
-    /// Add a user; the PIN is read from stdin.
+    /// Add a user; the PIN is read from stdin (4 to 12 digits, at least 6 for a manager).
+    /// Once the till has a manager: `--user`, that manager's PIN first, the new user's PIN on
+    /// the next line.
     Add {
         #[arg(long)]
         name: String,
         #[arg(long, value_parser = ["cashier", "manager"])]
         role: String,
+        /// A manager, once the till has one (their PIN is then the first line of stdin).
+        #[arg(long, value_name = "NAME")]
+        user: Option<String>,
     },
     /// List users.
     List,
@@ -215,7 +236,8 @@ pub enum PayoutCmd {
         /// Return the money of this sale (the total returned never exceeds it).
         #[arg(long, value_name = "PAYMENT_ID")]
         sale: Option<String>,
-        /// Who asks (their PIN is then read from stdin); default: the operator.
+        /// Who asks (required: their PIN is the first line of stdin); they can never approve
+        /// it themselves.
         #[arg(long)]
         user: Option<String>,
     },
@@ -243,8 +265,15 @@ pub enum PayoutCmd {
 pub enum ConfigCmd {
     /// Every setting.
     Show,
-    /// Change one setting, e.g. `timing.first_poll_ms 10000`.
-    Set { key: String, value: String },
+    /// Change one setting, e.g. `timing.first_poll_ms 10000`. Once the till has a manager:
+    /// `--user NAME`, that manager's PIN as the first line of stdin.
+    Set {
+        key: String,
+        value: String,
+        /// A manager, once the till has one (their PIN is then the first line of stdin).
+        #[arg(long, value_name = "NAME")]
+        user: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

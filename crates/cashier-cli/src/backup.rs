@@ -8,9 +8,15 @@ use till::{Till, TillError};
 
 use crate::out::{read_stdin_line, tagged, Out, OK};
 
-pub fn create(till: &Till, to: &Path, with_secret: bool, out: Out) -> Result<i32, TillError> {
+pub fn create(
+    till: &Till,
+    to: &Path,
+    with_secret: bool,
+    actor: &str,
+    out: Out,
+) -> Result<i32, TillError> {
     let passphrase = zeroize::Zeroizing::new(read_stdin_line()?);
-    let report = till.create_backup(to, &passphrase, with_secret, "operator")?;
+    let report = till.create_backup(to, &passphrase, with_secret, actor)?;
     out.either(
         &tagged("backup_created", &report),
         format!(
@@ -51,10 +57,23 @@ pub fn restore(dir: &Path, from: &Path, replace: bool, out: Out) -> Result<i32, 
 }
 
 pub fn audit_verify(till: &Till, out: Out) -> Result<i32, TillError> {
-    let rows = till.verify_audit()?;
+    let v = till.verify_audit()?;
+    let head = v
+        .head
+        .as_ref()
+        .map(|h| format!("row {} {}", h.id, h.hash))
+        .unwrap_or_else(|| "empty".into());
     out.either(
-        &json!({"event": "audit_verified", "rows": rows}),
-        format!("The audit log's chain holds ({rows} rows)."),
+        &json!({"event": "audit_verified", "rows": v.rows, "unkeyed": v.unkeyed, "head": v.head}),
+        format!(
+            "The audit log's chain holds ({} rows{}). Head: {head}",
+            v.rows,
+            if v.unkeyed > 0 {
+                format!(", the first {} from before its key", v.unkeyed)
+            } else {
+                String::new()
+            }
+        ),
     );
     Ok(OK)
 }

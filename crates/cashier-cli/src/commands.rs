@@ -7,6 +7,9 @@ use till::{HistoryFilter, InitOptions, Kind, PayoutInput, Role, State, Till, Til
 use crate::args::{
     AuditCmd, BackupCmd, Cli, Command, ConfigCmd, HistoryArgs, PayoutCmd, SecretCmd, UserCmd,
 };
+use zeroize::Zeroizing;
+
+use crate::auth::{authority, requester};
 use crate::out::{read_stdin_line, som, tagged, Out, ERROR, OK};
 use crate::run::follow_in_terminal;
 
@@ -29,9 +32,12 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
         till_code,
         payment_page_url,
         flow,
+        user,
     } = &cli.command
     {
         if let Ok(existing) = Till::open(&dir) {
+            // A till that has a manager changes its setup only with one.
+            authority(&existing, "changing the till's setup", user.as_deref())?;
             let cfg = existing.config();
             let moved = cfg.project_id != *project_id
                 || cfg.gateway_url != gateway_url.trim_end_matches('/');
@@ -87,8 +93,20 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
             action: BackupCmd::Restore { .. },
         } => unreachable!("handled above"),
         Command::Backup {
-            action: BackupCmd::Create { to, without_secret },
-        } => crate::backup::create(&till, &to, !without_secret, out),
+            action:
+                BackupCmd::Create {
+                    to,
+                    without_secret,
+                    user,
+                },
+        } => {
+            let auth = authority(
+                &till,
+                "a backup (it carries the till's keys)",
+                user.as_deref(),
+            )?;
+            crate::backup::create(&till, &to, !without_secret, auth.actor(), out)
+        }
         Command::Audit {
             action: AuditCmd::Verify,
         } => crate::backup::audit_verify(&till, out),
@@ -96,15 +114,21 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
             project_id,
             gateway_url,
             payment_page_url,
+            user,
         } => {
-            let secret = read_stdin_line().unwrap_or_default();
+            let auth = authority(
+                &till,
+                "moving the till to another project or gateway",
+                user.as_deref(),
+            )?;
+            let secret = Zeroizing::new(read_stdin_line().unwrap_or_default());
             let r = till
                 .reconnect(
                     project_id,
                     &gateway_url,
                     payment_page_url.as_deref(),
                     Some(secret.as_str()).filter(|s| !s.trim().is_empty()),
-                    "operator",
+                    &auth,
                 )
                 .await?;
             out.either(
@@ -117,22 +141,17 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
             Ok(OK)
         }
         Command::Secret {
-            action: SecretCmd::Set,
+            action: SecretCmd::Set { user },
         } => {
-            let text = read_stdin_line()?;
+            let auth = authority(&till, "the API secret", user.as_deref())?;
+            let text = Zeroizing::new(read_stdin_line()?);
             if till.secret_configured()? {
                 // A new secret for a till that has one: checked with the gateway first.
                 let cfg = till.config();
-                till.reconnect(
-                    cfg.project_id,
-                    &cfg.gateway_url,
-                    None,
-                    Some(&text),
-                    "operator",
-                )
-                .await?;
+                till.reconnect(cfg.project_id, &cfg.gateway_url, None, Some(&text), &auth)
+                    .await?;
             } else {
-                till.set_secret(&text, "operator")?;
+                till.set_secret(&auth, &text)?;
             }
             out.either(
                 &json!({"event": "secret_set"}),
@@ -286,9 +305,15 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
             Ok(OK)
         }
         Command::Config {
-            action: ConfigCmd::Set { key, value },
+            action: ConfigCmd::Set { key, value, user },
         } => {
-            till.set_setting(&key, &value, "operator")?;
+            if key == "language" {
+                // Anyone's: what people read, nothing the till does.
+                till.set_language(None, &value)?;
+            } else {
+                let auth = authority(&till, &format!("the setting {key}"), user.as_deref())?;
+                till.set_setting(&auth, &key, &value)?;
+            }
             out.either(
                 &json!({"event": "setting_changed", "key": key, "value": value}),
                 format!("{key} = {value}"),
@@ -347,9 +372,11 @@ async fn start_listener_if_enabled(till: &Till) -> Option<till::listener::Listen
 
 fn user(till: &Till, out: Out, action: UserCmd) -> Result<i32, TillError> {
     match action {
-        UserCmd::Add { name, role } => {
-            let pin = read_stdin_line()?;
-            let u = till.add_user(&name, Role::parse(&role)?, &pin, "operator")?;
+        UserCmd::Add { name, role, user } => {
+            let role = Role::parse(&role)?;
+            let auth = authority(till, "adding a user", user.as_deref())?;
+            let pin = Zeroizing::new(read_stdin_line()?);
+            let u = till.add_user(&auth, &name, role, &pin)?;
             out.either(
                 &tagged("user_added", &u),
                 format!("{} added as {}", u.name, u.role.as_str()),
@@ -372,10 +399,10 @@ fn user(till: &Till, out: Out, action: UserCmd) -> Result<i32, TillError> {
         UserCmd::Pin { name } => {
             let old = read_stdin_line()?;
             let new = read_stdin_line()?;
-            let u = till.change_pin(&name, &old, &new)?;
+            let s = till.change_pin(&name, &old, &new)?;
             out.either(
-                &json!({"event": "pin_changed", "name": u.name}),
-                format!("The PIN of {} is changed.", u.name),
+                &json!({"event": "pin_changed", "name": s.name()}),
+                format!("The PIN of {} is changed.", s.name()),
             );
         }
         UserCmd::ResetPin { name, user } => {
@@ -508,14 +535,7 @@ async fn payout(till: &Till, out: Out, action: PayoutCmd) -> Result<i32, TillErr
             user,
         } => {
             let amount = amount(&a)?;
-            let requester = match &user {
-                Some(name) => Some(till.verify_pin(name, &read_stdin_line()?)?),
-                None => None,
-            };
-            let name = requester
-                .as_ref()
-                .map(|u| u.name.clone())
-                .unwrap_or_else(|| "operator".into());
+            let requester = requester(till, user.as_deref())?;
             let req = till.request_payout(
                 &PayoutInput {
                     card_id: card,
@@ -523,8 +543,7 @@ async fn payout(till: &Till, out: Out, action: PayoutCmd) -> Result<i32, TillErr
                     reason,
                     sale_payment_id: sale,
                 },
-                requester.as_ref(),
-                &name,
+                &requester,
             )?;
             out.either(
                 &tagged("payout_requested", &req),

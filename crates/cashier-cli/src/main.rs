@@ -2,6 +2,7 @@
 //! Every command takes `--data-dir DIR` and `--json` (one JSON object per line on stdout).
 
 mod args;
+mod auth;
 mod backup;
 mod commands;
 mod out;

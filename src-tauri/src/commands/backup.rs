@@ -49,8 +49,8 @@ pub async fn set_backup(
     keep: u32,
 ) -> ApiResult<BackupStatusDto> {
     ready(&state).await;
-    let user = state.manager()?;
     let till = state.till()?;
+    let auth = state.authority(&till)?;
     blocking(move || {
         let folder = folder.trim();
         if !folder.is_empty() && !std::path::Path::new(folder).is_dir() {
@@ -59,9 +59,9 @@ pub async fn set_backup(
                 format!("{folder} is not a folder on this computer"),
             ));
         }
-        till.set_setting("backup.keep", &keep.to_string(), &user.name)?;
-        till.set_setting("backup.daily", &daily.to_string(), &user.name)?;
-        till.set_setting("backup.folder", folder, &user.name)?;
+        till.set_setting(&auth, "backup.keep", &keep.to_string())?;
+        till.set_setting(&auth, "backup.daily", &daily.to_string())?;
+        till.set_setting(&auth, "backup.folder", folder)?;
         Ok(till.backup_status()?.into())
     })
     .await
@@ -74,10 +74,10 @@ pub async fn set_backup_passphrase(
     passphrase: String,
 ) -> ApiResult<BackupStatusDto> {
     ready(&state).await;
-    let user = state.manager()?;
     let till = state.till()?;
+    let auth = state.authority(&till)?;
     blocking(move || {
-        till.set_backup_passphrase(&passphrase, &user.name)?;
+        till.set_backup_passphrase(&auth, &passphrase)?;
         Ok(till.backup_status()?.into())
     })
     .await

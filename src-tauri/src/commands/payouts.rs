@@ -25,7 +25,10 @@ pub async fn request_payout(
     input: PayoutInputDto,
 ) -> ApiResult<PayoutRequestDto> {
     ready(&state).await;
-    let user = state.signed_in()?;
+    state.signed_in()?;
+    let session = state.session().ok_or_else(|| {
+        crate::error::ApiError::new(crate::error::ErrorCode::NotSignedIn, "nobody is signed in")
+    })?;
     let input = PayoutInput {
         card_id: input.card_id,
         amount: Tiyin::new(input.amount),
@@ -34,7 +37,7 @@ pub async fn request_payout(
     };
     let till = state.till()?;
     blocking(move || {
-        let row = till.request_payout(&input, Some(&user), &user.name)?;
+        let row = till.request_payout(&input, &session)?;
         Ok(convert::payout_request(row))
     })
     .await

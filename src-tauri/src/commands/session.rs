@@ -53,9 +53,10 @@ pub async fn dismiss_late(state: State<'_, AppState>, payment_id: String) -> Api
 pub async fn sign_in(state: State<'_, AppState>, name: String, pin: String) -> ApiResult<UserDto> {
     ready(&state).await;
     let till = state.till()?;
-    let user = blocking(move || Ok(till.verify_pin(&name, &pin)?)).await?;
-    state.set_user(Some(user.clone()));
-    Ok(convert::user(&user))
+    let session = blocking(move || Ok(till.sign_in(&name, &pin)?)).await?;
+    let dto = convert::user(session.user());
+    state.set_user(Some(session));
+    Ok(dto)
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -89,8 +90,11 @@ pub async fn change_own_pin(
     ready(&state).await;
     let user = state.signed_in()?;
     let till = state.till()?;
-    let changed = blocking(move || Ok(till.change_pin(&user.name, &old_pin, &new_pin)?)).await?;
-    Ok(convert::user(&changed))
+    let session = blocking(move || Ok(till.change_pin(&user.name, &old_pin, &new_pin)?)).await?;
+    // The new session: no PIN change pending any more.
+    let dto = convert::user(session.user());
+    state.set_user(Some(session));
+    Ok(dto)
 }
 
 /// On a till without users, the first manager (then signed in).
@@ -109,11 +113,14 @@ pub async fn create_first_manager(
                 "users already exist",
             ));
         }
-        Ok(till.add_user(&name, Role::Manager, &pin, "setup")?)
+        let setup = till.authorize("the first manager", None)?;
+        till.add_user(&setup, &name, Role::Manager, &pin)?;
+        Ok(till.sign_in(&name, &pin)?)
     })
     .await?;
-    state.set_user(Some(user.clone()));
-    Ok(convert::user(&user))
+    let dto = convert::user(user.user());
+    state.set_user(Some(user));
+    Ok(dto)
 }
 
 /// Anyone may switch the language (kept in the till's config); every window follows.
@@ -124,10 +131,10 @@ pub async fn set_language(
     language: String,
 ) -> ApiResult<()> {
     ready(&state).await;
-    let actor = state.current_user().map(|u| u.name).unwrap_or_default();
+    let session = state.session();
     let till = state.till()?;
     let lang = language.clone();
-    blocking(move || Ok(till.set_setting("language", &lang, &actor)?)).await?;
+    blocking(move || Ok(till.set_language(session.as_ref(), &lang)?)).await?;
     events::emit(&app, UiEvent::Language { language });
     Ok(())
 }

@@ -37,10 +37,10 @@ pub async fn settings(state: State<'_, AppState>) -> ApiResult<SettingsView> {
 #[tauri::command(rename_all = "snake_case")]
 pub async fn set_setting(state: State<'_, AppState>, key: String, value: String) -> ApiResult<()> {
     ready(&state).await;
-    let user = state.manager()?;
     let booted = state.booted()?;
+    let auth = state.authority(&booted.till)?;
     let (till, k) = (booted.till.clone(), key.clone());
-    blocking(move || Ok(till.set_setting(&k, &value, &user.name)?)).await?;
+    blocking(move || Ok(till.set_setting(&auth, &k, &value)?)).await?;
     if key.starts_with("callback.") {
         booted.restart_listener().await?;
     }
@@ -50,27 +50,21 @@ pub async fn set_setting(state: State<'_, AppState>, key: String, value: String)
 #[tauri::command(rename_all = "snake_case")]
 pub async fn set_secret(state: State<'_, AppState>, secret: String) -> ApiResult<bool> {
     ready(&state).await;
-    let user = state.manager()?;
     let till = state.till()?;
+    let auth = state.authority(&till)?;
     let t = till.clone();
     if blocking(move || Ok(t.secret_configured()?)).await? {
         // A new secret for a till that has one: checked with the gateway first.
         let cfg = till.config();
         blocking_async(async move {
-            till.reconnect(
-                cfg.project_id,
-                &cfg.gateway_url,
-                None,
-                Some(&secret),
-                &user.name,
-            )
-            .await?;
+            till.reconnect(cfg.project_id, &cfg.gateway_url, None, Some(&secret), &auth)
+                .await?;
             Ok(true)
         })
         .await
     } else {
         blocking(move || {
-            till.set_secret(&secret, &user.name)?;
+            till.set_secret(&auth, &secret)?;
             Ok(till.secret_configured()?)
         })
         .await
@@ -89,8 +83,8 @@ pub async fn reconnect_till(
     secret: String,
 ) -> ApiResult<u32> {
     ready(&state).await;
-    let user = state.manager()?;
     let till = state.till()?;
+    let auth = state.authority(&till)?;
     let project_id = project_id.trim().parse::<u64>().map_err(|_| {
         TillError::Config(format!(
             "project_id must be a positive number, not {project_id:?}"
@@ -100,7 +94,7 @@ pub async fn reconnect_till(
         let page = Some(payment_page_url.as_str()).filter(|u| !u.trim().is_empty());
         let secret = Some(secret.as_str()).filter(|s| !s.trim().is_empty());
         let r = till
-            .reconnect(project_id, &gateway_url, page, secret, &user.name)
+            .reconnect(project_id, &gateway_url, page, secret, &auth)
             .await?;
         Ok(r.still_followed_elsewhere as u32)
     })
@@ -115,10 +109,10 @@ pub async fn add_user(
     pin: String,
 ) -> ApiResult<UserDto> {
     ready(&state).await;
-    let user = state.manager()?;
     let till = state.till()?;
+    let auth = state.authority(&till)?;
     blocking(move || {
-        let added = till.add_user(&name, convert::role_in(role), &pin, &user.name)?;
+        let added = till.add_user(&auth, &name, convert::role_in(role), &pin)?;
         Ok(convert::user(&added))
     })
     .await
@@ -195,7 +189,7 @@ pub async fn connect_real_till(
     flow: Option<SaleFlowDto>,
 ) -> ApiResult<()> {
     ready(&state).await;
-    let user = state.manager()?;
+    state.manager()?;
     if !state.is_demo() {
         return Err(ApiError::new(
             ErrorCode::AlreadyConnected,
@@ -218,14 +212,16 @@ pub async fn connect_real_till(
     // The probe, then the folder, the database and the keyring: on the blocking pool.
     let till = blocking_async(async move {
         let dir = resolve_data_dir(None)?;
-        let till = Till::connect(&dir, &opts, &secret, &user.name).await?;
+        // A new real till (or one `cashier init` set up, without users): its setup.
+        let till = Till::connect(&dir, &opts, &secret, None).await?;
         if flow.is_none() && till.config().sale.flow.is_some() {
             // Automatic, also when `cashier init` had set a flow in this folder.
-            till.set_setting("sale.flow", "auto", &user.name)?;
+            let setup = till.authorize("the sale flow", None)?;
+            till.set_setting(&setup, "sale.flow", "auto")?;
         }
         if till.config().language != language {
             // The demo's language carries over (a valid one: it is the demo's).
-            till.set_setting("language", &language, &user.name)?;
+            till.set_language(None, &language)?;
         }
         Ok(till)
     })

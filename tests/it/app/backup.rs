@@ -51,7 +51,7 @@ async fn a_manager_backs_up_from_settings_and_a_new_app_restores_it_at_first_sta
         "[data-testid=signin]",
     )
     .await;
-    sign_in(&app, "Bobur", "5678").await;
+    sign_in(&app, "Bobur", "567800").await;
     app.click("[data-testid=tab-settings]").await;
     app.wait_text("[data-testid=backup-last]", |t| t.contains("No backup"))
         .await;
@@ -129,7 +129,7 @@ async fn a_manager_backs_up_from_settings_and_a_new_app_restores_it_at_first_sta
     app.wait_css("[data-testid=signin-user] option[value=Bobur]")
         .await;
     assert_eq!(app.count("[data-testid=demo-badge]").await, 0);
-    sign_in(&app, "Bobur", "5678").await;
+    sign_in(&app, "Bobur", "567800").await;
     app.shot("backup-restored-signed-in").await;
     assert!(app.data.path().join("config.toml").exists());
     app.stop().await;
@@ -186,7 +186,7 @@ async fn a_real_till_whose_keys_are_missing_says_so_and_is_restored_over_itself(
     restore(&app, &file_text, PASSPHRASE).await;
     app.wait_css("[data-testid=signin-user] option[value=Bobur]")
         .await;
-    sign_in(&app, "Bobur", "5678").await;
+    sign_in(&app, "Bobur", "567800").await;
     app.shot("keys-missing-restored").await;
     app.stop().await;
     gw.shutdown().await;

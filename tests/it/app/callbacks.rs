@@ -95,7 +95,7 @@ async fn the_callback_listener_is_switched_on_and_off_without_a_restart() {
     )
     .await;
     app.select("[data-testid=signin-user]", "Bobur").await;
-    app.type_into("[data-testid=signin-pin]", "5678").await;
+    app.type_into("[data-testid=signin-pin]", "567800").await;
     app.click("[data-testid=signin-submit]").await;
     app.wait_text("[data-testid=who]", |t| t.starts_with("Bobur"))
         .await;

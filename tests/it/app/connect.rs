@@ -83,7 +83,7 @@ async fn a_manager_connects_the_demo_till_to_the_real_gateway() {
     assert_eq!(app.count("[data-testid=connect-form]").await, 0);
     app.click("[data-testid=sign-out]").await;
     app.select("[data-testid=signin-user]", "Menejer").await;
-    app.type_into("[data-testid=signin-pin]", "2222").await;
+    app.type_into("[data-testid=signin-pin]", "222222").await;
     app.click("[data-testid=signin-submit]").await;
     app.wait_text("[data-testid=who]", |t| t.starts_with("Menejer"))
         .await;
@@ -188,7 +188,7 @@ async fn a_manager_connects_the_demo_till_to_the_real_gateway() {
 
     // The first manager of the real till, then a sale to the real gateway.
     app.type_into("[data-testid=signin-name]", "Owner").await;
-    app.type_into("[data-testid=signin-pin]", "5678").await;
+    app.type_into("[data-testid=signin-pin]", "567800").await;
     app.click("[data-testid=signin-submit]").await;
     app.wait_text("[data-testid=who]", |t| t.starts_with("Owner"))
         .await;

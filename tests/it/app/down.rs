@@ -100,7 +100,7 @@ async fn a_gate_sale_that_cannot_reach_the_gateway_fails_in_words() {
     )
     .await;
     app.wait_css("[data-testid=banner-gateway]").await;
-    sign_in(&app, "Bobur", "5678").await;
+    sign_in(&app, "Bobur", "567800").await;
     let banner = app.text("[data-testid=banner-gateway]").await;
     assert!(banner.contains("New sales cannot start"), "{banner}");
     // Settings warn the manager: with no listener the gateway can reach, no link would come.

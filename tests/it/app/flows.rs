@@ -61,7 +61,7 @@ async fn a_payout_is_requested_approved_with_a_pin_and_completed() {
     // The manager's PIN approves it; the payout goes through (the demo gateway pays out after
     // a few seconds) and the queue follows it live.
     app.select("[data-testid=approve-manager]", "Menejer").await;
-    app.type_into("[data-testid=approve-pin]", "2222").await;
+    app.type_into("[data-testid=approve-pin]", "222222").await;
     app.click("[data-testid=approve-confirm]").await;
     app.wait_attr("[data-testid=payout-request]", "data-status", |s| {
         s == "approved"
@@ -87,7 +87,7 @@ async fn a_payout_is_requested_approved_with_a_pin_and_completed() {
     app.wait_text("[data-testid=reject-error]", |t| !t.is_empty())
         .await;
     app.select("[data-testid=reject-manager]", "Direktor").await;
-    app.type_into("[data-testid=reject-pin]", "3333").await;
+    app.type_into("[data-testid=reject-pin]", "333333").await;
     app.type_into("[data-testid=reject-reason]", "Customer changed mind")
         .await;
     app.click("[data-testid=reject-confirm]").await;

@@ -25,7 +25,7 @@ async fn a_gate_sale_whose_link_never_comes_says_why_and_is_still_followed() {
     let gateway = demo_gateway(app.data.path());
     app.click("[data-testid=sign-out]").await;
     app.select("[data-testid=signin-user]", "Menejer").await;
-    app.type_into("[data-testid=signin-pin]", "2222").await;
+    app.type_into("[data-testid=signin-pin]", "222222").await;
     app.click("[data-testid=signin-submit]").await;
     app.wait_text("[data-testid=who]", |t| t.starts_with("Menejer"))
         .await;

@@ -36,7 +36,7 @@ async fn a_manager_moves_a_real_till_to_another_gateway_through_the_probe() {
     )
     .await;
     app.select("[data-testid=signin-user]", "Bobur").await;
-    app.type_into("[data-testid=signin-pin]", "5678").await;
+    app.type_into("[data-testid=signin-pin]", "567800").await;
     app.click("[data-testid=signin-submit]").await;
     app.wait_focus("amount").await;
     app.click("[data-testid=tab-settings]").await;

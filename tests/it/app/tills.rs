@@ -52,20 +52,21 @@ pub fn real_till(dir: &Path, gateway_url: &str, secret: &str, extra: &[(&str, &s
     ];
     cashier(dir, &init, "");
     cashier(dir, &["secret", "set"], secret);
-    for (name, role, pin) in [
-        ("Lola", "cashier", "1234\n"),
-        ("Bobur", "manager", "5678\n"),
-    ] {
-        cashier(dir, &["user", "add", "--name", name, "--role", role], pin);
-    }
     let quick = [
         ("timing.first_poll_ms", "300"),
         ("timing.sale_poll_max_ms", "500"),
         ("timing.http_connect_ms", "1000"),
         ("language", "en"),
     ];
+    // Settings before the users: once a manager exists, each change needs one.
     for (k, v) in quick.iter().chain(extra) {
         cashier(dir, &["config", "set", k, v], "");
+    }
+    for (name, role, pin) in [
+        ("Lola", "cashier", "1234\n"),
+        ("Bobur", "manager", "567800\n"),
+    ] {
+        cashier(dir, &["user", "add", "--name", name, "--role", role], pin);
     }
 }
 

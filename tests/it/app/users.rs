@@ -30,7 +30,7 @@ async fn sign_in(app: &App, name: &str, pin: &str, ok: bool) {
 async fn a_manager_resets_a_pin_and_deactivates_a_user() {
     let app = App::start("users").await;
     app.click("[data-testid=lang-en]").await;
-    sign_in(&app, "Menejer", "2222", true).await;
+    sign_in(&app, "Menejer", "222222", true).await;
     app.click("[data-testid=tab-settings]").await;
     let kassir = "[data-testid=user-row][data-user=Kassir]";
     app.wait_css(kassir).await;
@@ -38,13 +38,13 @@ async fn a_manager_resets_a_pin_and_deactivates_a_user() {
     // Reset Kassir's PIN: a wrong manager PIN is refused, the right one works.
     app.click(&format!("{kassir} [data-testid=user-reset]"))
         .await;
-    app.type_into("[data-testid=user-new-pin]", "5678").await;
+    app.type_into("[data-testid=user-new-pin]", "567800").await;
     app.type_into("[data-testid=user-manager-pin]", "9999")
         .await;
     app.click("[data-testid=user-confirm]").await;
     app.wait_text("[data-testid=user-error]", |t| t == "Wrong PIN.")
         .await;
-    app.type_into("[data-testid=user-manager-pin]", "2222")
+    app.type_into("[data-testid=user-manager-pin]", "222222")
         .await;
     app.click("[data-testid=user-confirm]").await;
     app.wait_text("[data-testid=user-msg]", |t| t.contains("Kassir"))
@@ -55,7 +55,7 @@ async fn a_manager_resets_a_pin_and_deactivates_a_user() {
     let direktor = "[data-testid=user-row][data-user=Direktor]";
     app.click(&format!("{direktor} [data-testid=user-active]"))
         .await;
-    app.type_into("[data-testid=user-manager-pin]", "2222")
+    app.type_into("[data-testid=user-manager-pin]", "222222")
         .await;
     app.click("[data-testid=user-confirm]").await;
     app.wait_attr(direktor, "data-active", |a| a == "false")
@@ -81,7 +81,7 @@ async fn a_manager_resets_a_pin_and_deactivates_a_user() {
             .await,
         1
     );
-    sign_in(&app, "Kassir", "5678", true).await;
+    sign_in(&app, "Kassir", "567800", true).await;
     app.stop().await;
 }
 
@@ -121,7 +121,7 @@ async fn a_cashier_changes_their_own_pin_and_limits_are_in_som() {
     sign_in(&app, "Kassir", "2468", true).await;
 
     // A manager sets the largest sale in so'm; it is stored in tiyin.
-    sign_in(&app, "Menejer", "2222", true).await;
+    sign_in(&app, "Menejer", "222222", true).await;
     app.click("[data-testid=tab-settings]").await;
     let field = "[data-testid='setting-limits.sale_max_tiyin']";
     app.wait_attr(field, "value", |v| v == "100 000 000").await;

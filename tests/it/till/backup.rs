@@ -95,8 +95,10 @@ async fn a_backup_made_during_a_sale_restores_whole_in_a_fresh_session() {
     setup(&d, sb.base_url(), &[]).await;
     let (code, _, _) = run(
         &d,
-        &["user", "add", "--name", "dina", "--role", "manager"],
-        Some("3333\n"),
+        &[
+            "user", "add", "--name", "dina", "--role", "manager", "--user", "boss",
+        ],
+        Some("222222\n333333\n"),
     )
     .await;
     assert_eq!(code, 0);
@@ -117,8 +119,15 @@ async fn a_backup_made_during_a_sale_restores_whole_in_a_fresh_session() {
     // Too short a passphrase: refused, no file.
     let (code, lines, _) = run(
         &d,
-        &["backup", "create", "--to", file.to_str().unwrap()],
-        Some("short\n"),
+        &[
+            "backup",
+            "create",
+            "--to",
+            file.to_str().unwrap(),
+            "--user",
+            "dina",
+        ],
+        Some("333333\nshort\n"),
     )
     .await;
     assert_eq!(
@@ -129,8 +138,15 @@ async fn a_backup_made_during_a_sale_restores_whole_in_a_fresh_session() {
     let started = std::time::Instant::now();
     let (code, lines, err) = run(
         &d,
-        &["backup", "create", "--to", file.to_str().unwrap()],
-        Some(&format!("{PASSPHRASE}\n")),
+        &[
+            "backup",
+            "create",
+            "--to",
+            file.to_str().unwrap(),
+            "--user",
+            "dina",
+        ],
+        Some(&format!("333333\n{PASSPHRASE}\n")),
     )
     .await;
     let took = started.elapsed();
@@ -183,9 +199,9 @@ step users; C user list; rc $?
 step audit; C audit verify; rc $?
 step doctor; C doctor; rc $?
 step anna; printf '1111\n' | C payout request --card "$CARD" --amount 1000 --reason check --user anna; rc $?
-step reject; printf '2222\n' | C payout reject 1 --user boss; rc $?
-step request; printf '2222\n' | C payout request --card "$CARD" --amount 5000 --reason return --user boss; rc $?
-step approve; printf '3333\n' | C payout approve 2 --user dina; rc $?
+step reject; printf '222222\n' | C payout reject 1 --user boss; rc $?
+step request; printf '222222\n' | C payout request --card "$CARD" --amount 5000 --reason return --user boss; rc $?
+step approve; printf '333333\n' | C payout approve 2 --user dina; rc $?
 step keyring; keyring; rc 0
 step home; echo "$HOME"; rc 0
 "#;
@@ -228,7 +244,11 @@ step home; echo "$HOME"; rc 0
     assert_eq!(r["data_dir"], target.to_str().unwrap());
     assert_eq!(r["payments"], 2);
     assert_ne!(r["till_id"], r["from_till_id"], "a new till id");
-    assert_eq!(step("keyring").text, ["3"], "secret, vault key, PIN key");
+    assert_eq!(
+        step("keyring").text,
+        ["4"],
+        "secret, vault key, PIN key, audit key"
+    );
     assert_ne!(
         step("home").text[0],
         std::env::var("HOME").unwrap(),
@@ -285,9 +305,7 @@ step home; echo "$HOME"; rc 0
 async fn a_damaged_or_foreign_file_or_a_folder_with_a_till_restores_nothing() {
     let sb = sandbox(|_| {}).await;
     let t = TestTill::new(sb.base_url(), &[]);
-    t.till
-        .add_user("boss", Role::Manager, "2222", "test")
-        .unwrap();
+    crate::till::add_user(&t.till, "boss", Role::Manager, "222222").unwrap();
     let work = tempfile::tempdir().unwrap();
     let file = work.path().join("b.age");
     let report = t
@@ -343,7 +361,7 @@ async fn a_damaged_or_foreign_file_or_a_folder_with_a_till_restores_nothing() {
     // A backup without the secret restores; the secret is then asked for in so many words.
     let (restored, r) = Till::restore_backup(&file, PASSPHRASE, &target, false).unwrap();
     assert!(!r.with_secret);
-    restored.verify_pin("boss", "2222").unwrap();
+    restored.verify_pin("boss", "222222").unwrap();
     let err = restored
         .start_sale(Tiyin::new(100_000), Some("boss"))
         .await
@@ -359,9 +377,7 @@ async fn a_moved_data_folder_keeps_its_keys_and_old_path_named_entries_move_to_t
     let sb = sandbox(|_| {}).await;
     let work = tempfile::tempdir().unwrap();
     let t = TestTill::new(sb.base_url(), &[]);
-    t.till
-        .add_user("boss", Role::Manager, "2222", "test")
-        .unwrap();
+    crate::till::add_user(&t.till, "boss", Role::Manager, "222222").unwrap();
     let id = t.till.config().till_id;
     assert_eq!(id.len(), 32);
     let keys = OsKeyring::for_till_id(&id);
@@ -373,7 +389,7 @@ async fn a_moved_data_folder_keeps_its_keys_and_old_path_named_entries_move_to_t
     std::fs::rename(t.dir.path(), &moved).unwrap();
     let till = Till::open(&moved).unwrap();
     assert_eq!(till.config().till_id, id);
-    till.verify_pin("boss", "2222").unwrap();
+    till.verify_pin("boss", "222222").unwrap();
     assert!(till.secret_configured().unwrap());
     assert!(till.missing_keys().unwrap().is_empty());
     drop(till);
@@ -399,7 +415,7 @@ async fn a_moved_data_folder_keeps_its_keys_and_old_path_named_entries_move_to_t
     assert!(std::fs::read_to_string(&cfg_path)
         .unwrap()
         .contains(&new_id));
-    till.verify_pin("boss", "2222").unwrap();
+    till.verify_pin("boss", "222222").unwrap();
     assert!(till.secret_configured().unwrap());
     for name in names::ALL {
         assert!(by_path.get(name).unwrap().is_none(), "{name} moved");
@@ -412,14 +428,12 @@ async fn a_moved_data_folder_keeps_its_keys_and_old_path_named_entries_move_to_t
 async fn a_lost_vault_key_never_stops_sign_in_and_a_sale_says_its_card_was_not_saved() {
     let sb = sandbox(|_| {}).await;
     let t = TestTill::new(sb.base_url(), &[]);
-    t.till
-        .add_user("boss", Role::Manager, "2222", "test")
-        .unwrap();
+    crate::till::add_user(&t.till, "boss", Role::Manager, "222222").unwrap();
     let keys = OsKeyring::for_data_dir(t.path());
     keys.delete(names::DATA_KEY).unwrap();
     let till = Till::open(t.path()).unwrap();
     assert_eq!(till.missing_keys().unwrap(), [names::DATA_KEY]);
-    till.verify_pin("boss", "2222").unwrap();
+    till.verify_pin("boss", "222222").unwrap();
 
     // A paid sale: paid and recorded, and said loudly that its card was not saved.
     let mut rx = till.subscribe();

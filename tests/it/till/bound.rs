@@ -53,9 +53,9 @@ async fn a_gateway_change_while_a_payout_is_processing_pays_it_once_at_its_own_g
         d,
         &[
             "payout", "request", "--card", &card, "--amount", "15000", "--reason", "return",
-            "--sale", &sale,
+            "--sale", &sale, "--user", "anna",
         ],
-        None,
+        Some("1111\n"),
     )
     .await;
     assert_eq!(code, 0, "{err}");
@@ -63,7 +63,7 @@ async fn a_gateway_change_while_a_payout_is_processing_pays_it_once_at_its_own_g
     let mut approve = spawn(
         d,
         &["payout", "approve", &id, "--user", "boss"],
-        Some("2222\n"),
+        Some("222222\n"),
         None,
     );
     let pid = approve.line("payout_approved").await["payment_id"]
@@ -79,7 +79,12 @@ async fn a_gateway_change_while_a_payout_is_processing_pays_it_once_at_its_own_g
         ("gateway_url", b.base_url().to_owned()),
         ("project_id", OTHER_PROJECT.to_string()),
     ] {
-        let (code, lines, _) = run(d, &["config", "set", k, &v], None).await;
+        let (code, lines, _) = run(
+            d,
+            &["config", "set", k, &v, "--user", "boss"],
+            Some("222222\n"),
+        )
+        .await;
         assert_eq!(
             (code, lines[0]["code"].as_str()),
             (2, Some("needs_connect")),
@@ -95,8 +100,10 @@ async fn a_gateway_change_while_a_payout_is_processing_pays_it_once_at_its_own_g
         b.base_url(),
         "--payment-page-url",
         &format!("{}/payment", b.base_url()),
+        "--user",
+        "boss",
     ];
-    let (code, lines, _) = run(d, &connect, Some("not-the-secret\n")).await;
+    let (code, lines, _) = run(d, &connect, Some("222222\nnot-the-secret\n")).await;
     assert_eq!(
         (code, lines[0]["code"].as_str()),
         (2, Some("credentials_refused"))
@@ -108,7 +115,7 @@ async fn a_gateway_change_while_a_payout_is_processing_pays_it_once_at_its_own_g
         "{cfg:?}"
     );
     // ...the probed ones move it, and the open payout is said to stay at the old gateway.
-    let (code, lines, err) = run(d, &connect, Some(&format!("{OTHER_SECRET}\n"))).await;
+    let (code, lines, err) = run(d, &connect, Some(&format!("222222\n{OTHER_SECRET}\n"))).await;
     assert_eq!(code, 0, "{lines:?} {err}");
     assert_eq!(lines[0]["event"], "connected");
     assert_eq!(lines[0]["still_followed_elsewhere"], 1);
@@ -129,9 +136,9 @@ async fn a_gateway_change_while_a_payout_is_processing_pays_it_once_at_its_own_g
         d,
         &[
             "payout", "request", "--card", &card, "--amount", "15000", "--reason", "again",
-            "--sale", &sale,
+            "--sale", &sale, "--user", "anna",
         ],
-        None,
+        Some("1111\n"),
     )
     .await;
     assert_eq!(
@@ -151,15 +158,11 @@ async fn a_resend_refused_after_acceptance_leaves_the_payout_followed_not_failed
     let a = sandbox(|c| c.payout_delay = Duration::from_secs(120)).await;
     let addr = a.local_addr();
     let t = TestTill::new(a.base_url(), &[]);
-    t.till
-        .add_user("anna", ::till::Role::Cashier, "1111", "test")
-        .unwrap();
-    t.till
-        .add_user("boss", ::till::Role::Manager, "2222", "test")
-        .unwrap();
+    crate::till::add_user(&t.till, "anna", ::till::Role::Cashier, "1111").unwrap();
+    crate::till::add_user(&t.till, "boss", ::till::Role::Manager, "222222").unwrap();
     let sale = super::flows::paid_sale(&t, 1_000_000).await;
     let card = t.till.cards().unwrap()[0].id;
-    let anna = t.till.verify_pin("anna", "1111").unwrap();
+    let anna = t.till.sign_in("anna", "1111").unwrap();
     let req = t
         .till
         .request_payout(
@@ -169,11 +172,14 @@ async fn a_resend_refused_after_acceptance_leaves_the_payout_followed_not_failed
                 reason: "return".into(),
                 sale_payment_id: Some(sale),
             },
-            Some(&anna),
-            "anna",
+            &anna,
         )
         .unwrap();
-    let h = t.till.approve_payout(req.id, "boss", "2222").await.unwrap();
+    let h = t
+        .till
+        .approve_payout(req.id, "boss", "222222")
+        .await
+        .unwrap();
     let pid = h.payment_id.clone();
     eventually(20, "the payout accepted", || {
         t.till.payment(&pid).unwrap().answered_at
@@ -242,8 +248,10 @@ async fn ten_concurrent_returns_of_one_sale_never_exceed_it() {
                     &format!("return {i}"),
                     "--sale",
                     &sale,
+                    "--user",
+                    "anna",
                 ],
-                None,
+                Some("1111\n"),
             )
             .await
         }));
@@ -264,7 +272,7 @@ async fn ten_concurrent_returns_of_one_sale_never_exceed_it() {
         let (code, lines, err) = run(
             d,
             &["payout", "approve", &id, "--user", "boss"],
-            Some("2222\n"),
+            Some("222222\n"),
         )
         .await;
         assert_eq!(code, 0, "{lines:?} {err}");
@@ -281,9 +289,9 @@ async fn ten_concurrent_returns_of_one_sale_never_exceed_it() {
         d,
         &[
             "payout", "request", "--card", &card, "--amount", "1", "--reason", "more", "--sale",
-            &sale,
+            &sale, "--user", "anna",
         ],
-        None,
+        Some("1111\n"),
     )
     .await;
     let v: &Value = &lines[0];

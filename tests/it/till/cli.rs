@@ -174,7 +174,7 @@ pub async fn setup(dir: &Path, gateway: &str, extra: &[(&str, &str)]) {
     let (code, _, _) = run(
         dir,
         &["user", "add", "--name", "boss", "--role", "manager"],
-        Some("2222\n"),
+        Some("222222\n"),
     )
     .await;
     assert_eq!(code, 0);
@@ -318,7 +318,7 @@ async fn the_cli_contract() {
     let (code, lines, _) = run(
         d,
         &["payout", "approve", &req, "--user", "boss"],
-        Some("2222\n"),
+        Some("222222\n"),
     )
     .await;
     assert_eq!(code, 0, "{lines:?}");

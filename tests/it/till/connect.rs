@@ -54,7 +54,7 @@ async fn refused_or_unreachable_credentials_write_nothing() {
         (opts(url, PROJECT, "C1"), "\n", "secret_empty"),
     ];
     for (o, secret, code) in cases {
-        let err = Till::connect(d, &o, secret, "owner")
+        let err = Till::connect(d, &o, secret, None)
             .await
             .err()
             .unwrap_or_else(|| panic!("{o:?} with {secret:?} was accepted"));
@@ -75,22 +75,25 @@ async fn accepted_credentials_set_up_the_till_and_keep_what_was_there() {
     let d = dir.path();
     // Set up earlier with `cashier init` (wrong gateway, no secret) and a user.
     let before = Till::init(d, &opts("https://gateway.invalid", 1, "OLD")).unwrap();
-    before
-        .add_user("Aziza", Role::Manager, "4321", "test")
-        .unwrap();
-    before
-        .set_setting("timing.first_poll_ms", "200", "test")
-        .unwrap();
+    crate::till::add_user(&before, "Aziza", Role::Manager, "432100").unwrap();
+    crate::till::set_setting(&before, "timing.first_poll_ms", "200").unwrap();
     drop(before);
 
-    let err = Till::connect(d, &opts(sb.base_url(), PROJECT, "C2"), "nope", "Aziza")
+    // The folder's till has a manager: without her, nothing (not even the probe).
+    let err = Till::connect(d, &opts(sb.base_url(), PROJECT, "C2"), SECRET, None)
+        .await
+        .err()
+        .expect("a manager is needed");
+    assert_eq!(err.code(), "manager_required");
+    let aziza = Some(("Aziza", "432100"));
+    let err = Till::connect(d, &opts(sb.base_url(), PROJECT, "C2"), "nope", aziza)
         .await
         .err()
         .expect("a wrong secret is refused");
     assert!(matches!(err, TillError::CredentialsRefused(_)), "{err}");
     assert_eq!(Till::open(d).unwrap().config().till_code, "OLD");
 
-    let till = Till::connect(d, &opts(sb.base_url(), PROJECT, "C2"), SECRET, "Aziza")
+    let till = Till::connect(d, &opts(sb.base_url(), PROJECT, "C2"), SECRET, aziza)
         .await
         .expect("connects");
     assert!(till.secret_configured().unwrap());

@@ -200,8 +200,9 @@ async fn payout_crash(point: Point) {
         d,
         &[
             "payout", "request", "--card", &card, "--amount", "20000", "--reason", "return",
+            "--user", "anna",
         ],
-        None,
+        Some("1111\n"),
     )
     .await;
     assert_eq!(code, 0, "{err}");
@@ -210,7 +211,7 @@ async fn payout_crash(point: Point) {
         &sb,
         d,
         &["payout", "approve", &id, "--user", "boss"],
-        Some("2222\n"),
+        Some("222222\n"),
         point,
         "/v2/payment/card-partner/payout",
     )
@@ -221,7 +222,7 @@ async fn payout_crash(point: Point) {
     let (code, lines, _) = run(
         d,
         &["payout", "approve", &id, "--user", "boss"],
-        Some("2222\n"),
+        Some("222222\n"),
     )
     .await;
     assert_eq!(

@@ -186,17 +186,10 @@ async fn payouts_need_another_manager_stay_within_limits_and_move_money_once() {
     let listener = t.till.start_listener().await.unwrap();
     let sale = paid_sale(&t, 500_000).await;
     let card = t.till.cards().unwrap()[0].id;
-    let anna = t
-        .till
-        .add_user("anna", Role::Cashier, "1111", "test")
-        .unwrap();
-    let boss = t
-        .till
-        .add_user("boss", Role::Manager, "2222", "test")
-        .unwrap();
-    t.till
-        .add_user("chief", Role::Manager, "3333", "test")
-        .unwrap();
+    crate::till::add_user(&t.till, "anna", Role::Cashier, "1111").unwrap();
+    crate::till::add_user(&t.till, "boss", Role::Manager, "222222").unwrap();
+    let anna = t.till.sign_in("anna", "1111").unwrap();
+    crate::till::add_user(&t.till, "chief", Role::Manager, "333333").unwrap();
 
     let input = |amount: i64| PayoutInput {
         card_id: card,
@@ -205,10 +198,7 @@ async fn payouts_need_another_manager_stay_within_limits_and_move_money_once() {
         sale_payment_id: Some(sale.clone()),
     };
     // Returning more than the sale is refused before anything is written.
-    let e = t
-        .till
-        .request_payout(&input(500_001), Some(&anna), "anna")
-        .unwrap_err();
+    let e = t.till.request_payout(&input(500_001), &anna).unwrap_err();
     assert_eq!(e.code(), "return_above_sale");
     let e = t
         .till
@@ -217,19 +207,15 @@ async fn payouts_need_another_manager_stay_within_limits_and_move_money_once() {
                 reason: " ".into(),
                 ..input(100)
             },
-            Some(&anna),
-            "anna",
+            &anna,
         )
         .unwrap_err();
     assert_eq!(e.code(), "reason_missing");
-    let req = t
-        .till
-        .request_payout(&input(300_000), Some(&anna), "anna")
-        .unwrap();
+    let req = t.till.request_payout(&input(300_000), &anna).unwrap();
     // The pending request counts: another 300 000 would exceed the sale.
     assert_eq!(
         t.till
-            .request_payout(&input(300_000), Some(&anna), "anna")
+            .request_payout(&input(300_000), &anna)
             .unwrap_err()
             .code(),
         "return_above_sale"
@@ -254,11 +240,11 @@ async fn payouts_need_another_manager_stay_within_limits_and_move_money_once() {
     ));
     let own = t
         .till
-        .request_payout(&input(100_000), Some(&boss), "boss")
+        .request_payout(&input(100_000), &t.till.sign_in("boss", "222222").unwrap())
         .unwrap();
     assert_eq!(
         t.till
-            .approve_payout(own.id, "boss", "2222")
+            .approve_payout(own.id, "boss", "222222")
             .await
             .err()
             .unwrap()
@@ -271,7 +257,11 @@ async fn payouts_need_another_manager_stay_within_limits_and_move_money_once() {
         mode: CallbackFault::Reorder,
         count: 1,
     });
-    let h = t.till.approve_payout(req.id, "boss", "2222").await.unwrap();
+    let h = t
+        .till
+        .approve_payout(req.id, "boss", "222222")
+        .await
+        .unwrap();
     let pid = h.payment_id.clone();
     let p = h.wait().await.unwrap();
     assert_eq!(p.state, State::Success, "{p:?}");
@@ -283,7 +273,7 @@ async fn payouts_need_another_manager_stay_within_limits_and_move_money_once() {
     );
     assert_eq!(
         t.till
-            .approve_payout(req.id, "chief", "3333")
+            .approve_payout(req.id, "chief", "333333")
             .await
             .err()
             .unwrap()
@@ -303,15 +293,12 @@ async fn payouts_need_another_manager_stay_within_limits_and_move_money_once() {
                 sale_payment_id: None,
                 ..input(1_000_001)
             },
-            None,
-            "operator",
+            &anna,
         )
         .unwrap_err();
     assert_eq!(e.code(), "above_limit");
     // Daily limit.
-    t.till
-        .set_setting("limits.daily_payout_max_tiyin", "400000", "test")
-        .unwrap();
+    crate::till::set_setting(&t.till, "limits.daily_payout_max_tiyin", "400000").unwrap();
     let r2 = t
         .till
         .request_payout(
@@ -319,13 +306,12 @@ async fn payouts_need_another_manager_stay_within_limits_and_move_money_once() {
                 sale_payment_id: None,
                 ..input(150_000)
             },
-            None,
-            "operator",
+            &anna,
         )
         .unwrap();
     assert_eq!(
         t.till
-            .approve_payout(r2.id, "chief", "3333")
+            .approve_payout(r2.id, "chief", "333333")
             .await
             .err()
             .unwrap()

@@ -105,9 +105,9 @@ impl TestTill {
         // Settings first: once a till has a secret, its project and gateway change only
         // through the Connect probe.
         for (k, v) in FAST.iter().chain(extra) {
-            till.set_setting(k, v, "test").unwrap();
+            crate::till::set_setting(&till, k, v).unwrap();
         }
-        till.set_secret(SECRET, "test").unwrap();
+        crate::till::set_secret(&till, SECRET).unwrap();
         TestTill { dir, till }
     }
 
@@ -228,4 +228,51 @@ pub async fn eventually<T>(secs: u64, what: &str, mut f: impl FnMut() -> Option<
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// The first manager each test till got through [`add_user`], by data folder: who confirms
+/// the tests' later changes (a till with a manager changes nothing without one).
+static MANAGERS: std::sync::Mutex<Vec<(std::path::PathBuf, String, String)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// The right to change `till` in a test: its setup while it has no manager, then its first
+/// manager's (as added by [`add_user`]).
+pub fn authority(till: &::till::Till) -> ::till::Authority {
+    let first = MANAGERS
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|(d, _, _)| d == till.data_dir())
+        .map(|(_, n, p)| (n.clone(), p.clone()));
+    match first {
+        Some((n, p)) => till.authorize("test", Some((&n, &p))).unwrap(),
+        None => till.authorize("test", None).unwrap(),
+    }
+}
+
+/// Adds a user as the test's set-up would: see [`authority`].
+pub fn add_user(
+    till: &::till::Till,
+    name: &str,
+    role: ::till::Role,
+    pin: &str,
+) -> ::till::Result<::till::User> {
+    let u = till.add_user(&authority(till), name, role, pin)?;
+    if role == ::till::Role::Manager {
+        let mut m = MANAGERS.lock().unwrap();
+        if !m.iter().any(|(d, _, _)| d == till.data_dir()) {
+            m.push((till.data_dir().to_owned(), name.to_owned(), pin.to_owned()));
+        }
+    }
+    Ok(u)
+}
+
+/// Changes a setting as the test's set-up would: see [`authority`].
+pub fn set_setting(till: &::till::Till, key: &str, value: &str) -> ::till::Result<()> {
+    till.set_setting(&authority(till), key, value)
+}
+
+/// Stores the secret as the test's set-up would: see [`authority`].
+pub fn set_secret(till: &::till::Till, secret: &str) -> ::till::Result<()> {
+    till.set_secret(&authority(till), secret)
 }

@@ -181,8 +181,8 @@ function UserRow({ u, onChanged }: { u: UserDto; onChanged: (msg: string) => voi
   );
 }
 
-/** The signed-in user's own PIN (cashiers too). */
-function MyPin() {
+/** The signed-in user's own PIN (cashiers too). `onChanged`: the user as they are now. */
+export function MyPin({ onChanged }: { onChanged?: (u: UserDto) => void } = {}) {
   const { t, tError } = useI18n();
   const empty = { old: "", pin: "", pin2: "" };
   const [f, setF] = useState(empty);
@@ -197,8 +197,9 @@ function MyPin() {
       return;
     }
     try {
-      await api.changeOwnPin(f.old, f.pin);
+      const u = await api.changeOwnPin(f.old, f.pin);
       setF(empty);
+      onChanged?.(u);
       setMsg({ ok: true, text: t("mypin.done") });
     } catch (err) {
       const e = err as ApiError;

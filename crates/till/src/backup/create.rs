@@ -114,7 +114,7 @@ impl Till {
     /// The keyring entries a backup carries, by name.
     fn backup_keys(&self, with_secret: bool) -> Result<BTreeMap<String, Zeroizing<String>>> {
         let mut keys = BTreeMap::new();
-        for name in [names::DATA_KEY, names::PIN_PEPPER] {
+        for name in [names::DATA_KEY, names::PIN_PEPPER, names::AUDIT_KEY] {
             let v = self
                 .core
                 .keys

@@ -104,6 +104,25 @@ impl Till {
         }
     }
 
+    /// The demo till signs its cashier in at start without a PIN (its PINs are on the screen
+    /// anyway); never a deactivated or locked-out user. Refused for a real till.
+    pub fn demo_session(&self, name: &str) -> Result<Session> {
+        if !self.core.config().demo {
+            return Err(TillError::NotManager);
+        }
+        let (user, locked) = self.core.read(|c| {
+            let u = users::get(c, name)?;
+            Ok((u, users::is_locked(c, name)?))
+        })?;
+        if !user.active {
+            return Err(TillError::UserInactive(user.name));
+        }
+        if locked {
+            return Err(TillError::LockedUntilUnlocked);
+        }
+        Ok(Session::new(user))
+    }
+
     /// A manager, by name and PIN checked now.
     pub(crate) fn manager_by_pin(&self, name: &str, pin: &str) -> Result<User> {
         manager_now(self.verify_pin(name, pin)?)
@@ -126,8 +145,8 @@ impl Till {
 
     /// A user changes their own PIN (the old one is checked, and counts towards the
     /// lock-out when wrong). The new PIN follows [`users::validate_pin`]. Returns the user
-    /// as they are now (no PIN change pending).
-    pub fn change_pin(&self, name: &str, old_pin: &str, new_pin: &str) -> Result<User> {
+    /// as they are now (no PIN change pending), signed in (the old PIN was just checked).
+    pub fn change_pin(&self, name: &str, old_pin: &str, new_pin: &str) -> Result<Session> {
         // The rule first, for the role the name has (a wrong old PIN still says wrong PIN).
         if let Ok(u) = self.core.read(|c| users::get(c, name)) {
             users::validate_pin(new_pin, u.role)?;
@@ -135,10 +154,10 @@ impl Till {
         let user = self.verify_pin(name, old_pin)?;
         let pepper = self.core.pin_pepper()?;
         users::change_pin(&self.core.db().conn, &user, new_pin, pepper.bytes())?;
-        Ok(User {
+        Ok(Session::new(User {
             pin_change_required: false,
             ..user
-        })
+        }))
     }
 
     /// A manager (PIN checked) sets `name`'s PIN and lifts any lock-out. Returns the user.

@@ -212,7 +212,7 @@ pub fn reset_pin(
     validate_pin(new_pin, target.role)?;
     let hash = pin::hash_pin(new_pin, pepper)?;
     let tx = conn.unchecked_transaction()?;
-    let was_locked = is_locked(&tx, target.id)?;
+    let was_locked = is_locked_id(&tx, target.id)?;
     tx.execute(
         "UPDATE users SET pin_hash = ?2, failed_attempts = 0, lockouts = 0, locked_until = NULL,
              pin_change_required = 0 WHERE id = ?1",
@@ -234,7 +234,7 @@ pub fn unlock(conn: &Connection, manager: &User, name: &str) -> Result<User> {
     require_manager(manager)?;
     let target = get(conn, name)?;
     let tx = conn.unchecked_transaction()?;
-    let was_locked = is_locked(&tx, target.id)?;
+    let was_locked = is_locked_id(&tx, target.id)?;
     tx.execute(
         "UPDATE users SET failed_attempts = 0, lockouts = 0, locked_until = NULL WHERE id = ?1",
         [target.id],
@@ -300,7 +300,20 @@ fn require_manager(u: &User) -> Result<()> {
     }
 }
 
-fn is_locked(conn: &Connection, id: i64) -> Result<bool> {
+/// Whether `name` is locked out now (any step of the schedule).
+pub fn is_locked(conn: &Connection, name: &str) -> Result<bool> {
+    let until: Option<i64> = conn
+        .query_row(
+            "SELECT locked_until FROM users WHERE name = ?1",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    Ok(until.is_some_and(|u| u > now_ms()))
+}
+
+fn is_locked_id(conn: &Connection, id: i64) -> Result<bool> {
     let until: Option<i64> =
         conn.query_row("SELECT locked_until FROM users WHERE id = ?1", [id], |r| {
             r.get(0)
