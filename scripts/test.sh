@@ -29,7 +29,12 @@ step "build every binary (the integration tests spawn them)"
 cargo build --workspace --bins --locked
 
 step "tests (inside private D-Bus + gnome-keyring + Xvfb)"
+# The security suite's tests record their rows here (printed as a table below).
+rm -f artifacts/security/rows.tsv
 scripts/with-session.sh cargo test --workspace --locked
+
+step "security suite: attack, tries, applied, database growth, time"
+scripts/security-table.sh
 
 if [ -x scripts/smoke-window.sh ]; then
   step "the app's window starts under Xvfb"

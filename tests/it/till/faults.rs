@@ -173,6 +173,7 @@ async fn a_wrong_signature_on_status_answers_is_kept_flagged_and_ignored() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unsigned_status_answer_is_kept_flagged_and_not_applied() {
+    let started = std::time::Instant::now();
     let sb = sandbox(|_| {}).await;
     let t = TestTill::new(sb.base_url(), GATE);
     // Every status answer unsigned for a while: the sale is paid meanwhile, but nothing the
@@ -204,6 +205,13 @@ async fn an_unsigned_status_answer_is_kept_flagged_and_not_applied() {
     assert!(s
         .iter()
         .any(|(src, sig, flag)| src == "status" && sig == "verified" && flag.is_none()));
+    crate::security::record(
+        "unsigned status answers saying the sale succeeded: stored, flagged, not applied",
+        unsigned.len() as u64,
+        0,
+        None,
+        started.elapsed(),
+    );
     sb.shutdown().await;
 }
 

@@ -5,12 +5,12 @@
 mod admin;
 mod backup;
 mod bound;
-mod cli;
+pub mod cli;
 mod connect;
 mod crash;
 mod faults;
 mod flows;
-mod listener;
+
 mod matrix;
 mod page;
 mod restart;

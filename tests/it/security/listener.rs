@@ -8,15 +8,9 @@ use ::till::{State, TillEvent};
 use ecommpay::Tiyin;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::*;
-
-fn db_bytes(dir: &std::path::Path) -> u64 {
-    ["till.sqlite3", "till.sqlite3-wal"]
-        .iter()
-        .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
-        .map(|m| m.len())
-        .sum()
-}
+use super::{db_bytes, record};
+use crate::till::*;
+use ecommpay_sandbox::RunningSandbox;
 
 fn listener_till(sb: &RunningSandbox) -> (TestTill, std::net::SocketAddr) {
     TestTill::with_listener(sb.base_url(), &[])
@@ -94,6 +88,13 @@ async fn ten_thousand_forged_callbacks_change_nothing_and_cost_the_disk_almost_n
         .unwrap()
         .unwrap();
     assert_eq!(p.state, State::Success);
+    record(
+        "forged callbacks (60 KiB, bad signature, naming a real sale) while it is paid",
+        TRIES as u64,
+        0,
+        Some(grew),
+        took,
+    );
     listener.stop().await;
     sb.shutdown().await;
 }
@@ -154,6 +155,13 @@ async fn two_hundred_slow_clients_are_all_dropped_within_fifteen_seconds() {
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 400);
+    record(
+        "slow clients (1 byte a second): all dropped within 15 s",
+        200,
+        open as u64,
+        None,
+        slowest,
+    );
     listener.stop().await;
     drop(t);
     sb.shutdown().await;
