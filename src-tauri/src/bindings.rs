@@ -57,6 +57,10 @@ pub fn typescript() -> String {
         crate::backup::KeysMissingDto,
         crate::backup::RestoredDto,
         crate::backup::BackupDoneDto,
+        SaleRefDto,
+        ReturnableDto,
+        TotalsDto,
+        UserTileDto,
     );
     out.push_str(&format!(
         "/** The Tauri event every window listens to. */\nexport const EVENT = {:?};\n\n",

@@ -83,7 +83,7 @@ fn lan_ip() -> Option<IpAddr> {
 }
 
 /// Starts the sandbox and the demo till in `dir`; returns the till, the demo, and the user to
-/// start signed in as (the demo cashier).
+/// start signed in as (the first demo cashier who is active and not locked out, if any).
 pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<User>), TillError> {
     let loopback_only = std::env::var_os("CASHIER_DEMO_LOOPBACK").is_some();
     let lan = if loopback_only { None } else { lan_ip() };
@@ -150,7 +150,17 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<User>), TillError> 
             till.add_user(name, *role, pin, "demo")?;
         }
     }
-    let cashier = till.users()?.into_iter().find(|u| u.role == Role::Cashier);
+    // Never a locked or deactivated user: then the sign-in screen shows instead.
+    let cashier = till
+        .sign_in_tiles()?
+        .into_iter()
+        .find(|u| u.role == Role::Cashier && u.can_sign_in())
+        .map(|u| User {
+            id: u.id,
+            name: u.name,
+            role: u.role,
+            active: u.active,
+        });
     Ok((
         till,
         Demo {

@@ -2,13 +2,16 @@
 
 use std::path::PathBuf;
 
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
-use till::{Kind, State as PayState};
+use till::db::csv::{CsvLang, CsvStyle};
+use till::Kind;
 
 use super::{blocking, ready};
 use crate::convert;
-use crate::dto::{CursorDto, ExportDone, HistoryPageDto, HistoryQuery, PaymentDetail, UiEvent};
+use crate::dto::{
+    CursorDto, ExportDone, HistoryPageDto, HistoryQuery, PaymentDetail, TotalsDto, UiEvent,
+};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::events::emit;
 use crate::state::AppState;
@@ -52,6 +55,14 @@ pub async fn payment_detail(
     blocking(move || {
         let p = till.payment(&payment_id)?;
         let timeline = till.payment_timeline(&payment_id)?;
+        let returns = match p.kind {
+            Kind::Sale => Some(till.returnable(&payment_id)?),
+            Kind::Payout => None,
+        };
+        let returns_sale = match p.kind {
+            Kind::Payout => till.sale_of_payout(&payment_id)?,
+            Kind::Sale => None,
+        };
         Ok(PaymentDetail {
             row: convert::payment_row(&p),
             created_by: p.created_by.clone(),
@@ -60,16 +71,44 @@ pub async fn payment_detail(
                 .into_iter()
                 .map(|e| convert::timeline_entry(e, manager))
                 .collect(),
-            returnable: p.kind == Kind::Sale && p.state == PayState::Success && p.card_id.is_some(),
+            returnable: returns.as_ref().is_some_and(|r| r.returnable.get() > 0),
             card_id: p.card_id,
+            returns: returns.as_ref().map(convert::returnable),
+            returns_sale: returns_sale.as_ref().map(convert::sale_ref),
         })
     })
     .await
 }
 
+/// The totals of everything the filter matches (not only the loaded page): the report's bar.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn history_totals(
+    state: State<'_, AppState>,
+    filter: HistoryQuery,
+) -> ApiResult<TotalsDto> {
+    ready(&state).await;
+    state.signed_in()?;
+    let till = state.till()?;
+    blocking(move || {
+        Ok(convert::totals(
+            &till.history_totals(&convert::filter(&filter))?,
+        ))
+    })
+    .await
+}
+
+/// The save dialog's title in the till's language.
+fn dialog_title(lang: CsvLang) -> &'static str {
+    match lang {
+        CsvLang::Uz => "Tarixni CSV faylga saqlash",
+        CsvLang::Ru => "Сохранить историю в CSV",
+        CsvLang::En => "Save the history as CSV",
+    }
+}
+
 /// Where to write: the save dialog, or `CASHIER_EXPORT_DIR` when set (automation and tests,
 /// where no person is there to answer a dialog).
-async fn choose_path(app: &AppHandle) -> ApiResult<PathBuf> {
+async fn choose_path(app: &AppHandle, lang: CsvLang) -> ApiResult<PathBuf> {
     let name = format!(
         "cashier-history-{}.csv",
         till::time::file_stamp(till::db::now_ms())
@@ -78,13 +117,17 @@ async fn choose_path(app: &AppHandle) -> ApiResult<PathBuf> {
         return Ok(PathBuf::from(dir).join(name));
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
+    let mut dialog = app
+        .dialog()
         .file()
-        .add_filter("CSV", &["csv"])
-        .set_file_name(&name)
-        .save_file(move |p| {
-            let _ = tx.send(p);
-        });
+        .set_title(dialog_title(lang))
+        .add_filter("CSV", &["csv"]);
+    if let Some(w) = app.get_webview_window("main") {
+        dialog = dialog.set_parent(&w);
+    }
+    dialog.set_file_name(&name).save_file(move |p| {
+        let _ = tx.send(p);
+    });
     let chosen = rx.await.ok().flatten();
     chosen
         .and_then(|p| p.into_path().ok())
@@ -103,13 +146,17 @@ pub async fn export_history(
     ready(&state).await;
     state.signed_in()?;
     let till = state.till()?;
-    let path = choose_path(&app).await?;
+    let lang = CsvLang::from_code(&till.config().language);
+    let path = choose_path(&app, lang).await?;
     let (p, a) = (path.clone(), app.clone());
     let rows = blocking(move || {
         let file = std::fs::File::create(&p).map_err(till::TillError::from)?;
-        Ok(till.export_csv(file, &convert::filter(&filter), |rows| {
-            emit(&a, UiEvent::ExportProgress { rows })
-        })?)
+        let style = CsvStyle::People(lang);
+        Ok(
+            till.export_csv_as(file, &convert::filter(&filter), style, |rows| {
+                emit(&a, UiEvent::ExportProgress { rows })
+            })?,
+        )
     })
     .await?;
     Ok(ExportDone {

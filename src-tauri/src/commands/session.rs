@@ -5,7 +5,7 @@ use till::Role;
 
 use super::{blocking, ready};
 use crate::convert;
-use crate::dto::{AppInfo, UiEvent, UserDto};
+use crate::dto::{AppInfo, SalePhase, UiEvent, UserDto, UserTileDto};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::events;
 use crate::state::AppState;
@@ -58,11 +58,52 @@ pub async fn sign_in(state: State<'_, AppState>, name: String, pin: String) -> A
     Ok(convert::user(&user))
 }
 
+/// Signs out. A sale still open on screen (the UI asked first) is given up waiting for, as
+/// Esc does (it is still followed, and a late payment is raised), and the screen is cleared,
+/// so the customer display shows its neutral page instead of the QR.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn sign_out(state: State<'_, AppState>) -> ApiResult<()> {
+pub async fn sign_out(app: AppHandle, state: State<'_, AppState>) -> ApiResult<()> {
     ready(&state).await;
+    let user = state.current_user();
+    let open = state
+        .sale()
+        .filter(|v| !matches!(v.phase, SalePhase::Success | SalePhase::Declined));
+    if let (Some(view), Some(user)) = (open, user) {
+        if !view.payment_id.is_empty() {
+            let till = state.till()?;
+            blocking(move || Ok(till.abandon_sale(&view.payment_id, &user.name)?)).await?;
+        }
+    }
     state.set_user(None);
+    if state.update_sale(|slot| slot.take().is_some()).is_some() {
+        events::emit_sale(&app, None);
+    }
     Ok(())
+}
+
+/// The sign-in screen's tiles: active users, with a lock-out that holds now and the last
+/// sign-in (the most recent is pre-selected).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sign_in_choices(state: State<'_, AppState>) -> ApiResult<Vec<UserTileDto>> {
+    ready(&state).await;
+    let till = state.till()?;
+    let tiles = blocking(move || Ok(till.sign_in_tiles()?)).await?;
+    Ok(tiles
+        .iter()
+        .filter(|u| u.active)
+        .map(convert::user_tile)
+        .collect())
+}
+
+/// Where "this shift" starts for the signed-in user (for now their last sign-in with a PIN;
+/// the start of today when there is none, as after the demo's own sign-in).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn shift_start(state: State<'_, AppState>) -> ApiResult<i64> {
+    ready(&state).await;
+    let user = state.signed_in()?;
+    let till = state.till()?;
+    let at = blocking(move || Ok(till.current_shift_start(user.id)?)).await?;
+    Ok(at.unwrap_or_else(|| till::time::today_bounds(till::db::now_ms()).0))
 }
 
 /// The names to pick from at sign-in (deactivated users cannot sign in, so they are not offered).
