@@ -218,6 +218,16 @@ async fn a_limit_of_1001_is_refused_before_sending_and_by_the_gateway() {
     let h = Harness::with(with_data_api()).await;
     let refused = day().limit(1001).build().unwrap_err();
     assert_eq!(refused, QueryError::Limit(1001));
+    // Set through the public field instead, the client still refuses it before sending.
+    let q = OperationsQuery {
+        limit: 1001,
+        ..day().build().unwrap()
+    };
+    let e = client(&h).all_operations(&q).await.unwrap_err();
+    assert!(
+        matches!(e, DataApiError::Invalid(QueryError::Limit(1001))),
+        "{e:?}"
+    );
     assert_eq!(h.sb.control().data_api_requests(), 0, "nothing was sent");
 
     // The sandbox refuses it too, as the gateway documents "at most 1000".

@@ -149,6 +149,7 @@ impl<T: Transport> DataApiClient<T> {
         &self,
         query: &OperationsQuery,
     ) -> Result<OperationsPage, DataApiError> {
+        query.validate()?;
         let bytes = serde_json::to_vec(&self.signed_body(query)).expect("a JSON value serialises");
         let reply = self.transport.post_json(&self.url(), bytes).await?;
         self.interpret(reply, query)

@@ -31,7 +31,9 @@
 //! - [`OperationsQuery::builder`]: `interval(from, to)` or `day(y, m, d)` (wall-clock
 //!   [`LocalDateTime`]s in the zone), `time_zone` (required), `project_ids`, `operation_type`,
 //!   `status`, `limit` (1 to 1000: 1001 is refused here, before anything is sent), `offset`,
-//!   `fields` (default [`wire::DEFAULT_FIELDS`]).
+//!   `fields` (default [`wire::DEFAULT_FIELDS`]). The fields are public
+//!   (`OperationsQuery { offset, ..q }`); [`OperationsQuery::validate`] runs again before every
+//!   send.
 //! - [`DataApiClient::operations`]: one page. [`DataApiClient::all_operations`]: every page,
 //!   each operation once. [`DataApiClient::pages`] gives a [`Pager`] for progress
 //!   (`next_page().await`). Paging stops on a short page and fails with

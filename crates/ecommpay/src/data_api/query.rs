@@ -166,33 +166,18 @@ impl OperationsQueryBuilder {
 
     pub fn build(self) -> Result<OperationsQuery, QueryError> {
         let (from, to) = self.interval.ok_or(QueryError::MissingInterval)?;
-        if to < from {
-            return Err(QueryError::IntervalReversed {
-                from: from.to_string(),
-                to: to.to_string(),
-            });
-        }
-        let time_zone = self.time_zone.ok_or(QueryError::MissingTimeZone)?;
-        let time_zone = time_zone.trim().to_owned();
-        if !iana_like(&time_zone) {
-            return Err(QueryError::TimeZone(time_zone));
-        }
-        let limit = self.limit.unwrap_or(wire::MAX_LIMIT);
-        if limit == 0 || limit > wire::MAX_LIMIT {
-            return Err(QueryError::Limit(limit));
-        }
-        let nonempty = |v: Option<String>, name| match v {
-            Some(s) if s.trim().is_empty() => Err(QueryError::EmptyFilter(name)),
-            other => Ok(other),
-        };
-        Ok(OperationsQuery {
+        let q = OperationsQuery {
             from,
             to,
-            time_zone,
+            time_zone: self
+                .time_zone
+                .ok_or(QueryError::MissingTimeZone)?
+                .trim()
+                .to_owned(),
             project_ids: self.project_ids,
-            operation_type: nonempty(self.operation_type, "operation type")?,
-            status: nonempty(self.status, "status")?,
-            limit,
+            operation_type: self.operation_type,
+            status: self.status,
+            limit: self.limit.unwrap_or(wire::MAX_LIMIT),
             offset: self.offset,
             fields: self.fields.unwrap_or_else(|| {
                 wire::DEFAULT_FIELDS
@@ -200,7 +185,36 @@ impl OperationsQueryBuilder {
                     .map(|f| (*f).to_owned())
                     .collect()
             }),
-        })
+        };
+        q.validate()?;
+        Ok(q)
+    }
+}
+
+impl OperationsQuery {
+    /// The checks [`OperationsQueryBuilder::build`] makes; the client makes them again before
+    /// every send, so a query changed through its public fields is refused just the same.
+    pub fn validate(&self) -> Result<(), QueryError> {
+        if self.to < self.from {
+            return Err(QueryError::IntervalReversed {
+                from: self.from.to_string(),
+                to: self.to.to_string(),
+            });
+        }
+        if !iana_like(&self.time_zone) {
+            return Err(QueryError::TimeZone(self.time_zone.clone()));
+        }
+        if self.limit == 0 || self.limit > wire::MAX_LIMIT {
+            return Err(QueryError::Limit(self.limit));
+        }
+        let blank = |v: &Option<String>| v.as_ref().is_some_and(|s| s.trim().is_empty());
+        if blank(&self.operation_type) {
+            return Err(QueryError::EmptyFilter("operation type"));
+        }
+        if blank(&self.status) {
+            return Err(QueryError::EmptyFilter("status"));
+        }
+        Ok(())
     }
 }
 

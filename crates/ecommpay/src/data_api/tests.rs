@@ -291,6 +291,21 @@ fn a_limit_above_1000_never_reaches_the_network() {
         query().limit(1001).build().unwrap_err(),
         QueryError::Limit(1001)
     );
-    let e: DataApiError = query().limit(1001).build().unwrap_err().into();
-    assert!(matches!(e, DataApiError::Invalid(QueryError::Limit(1001))));
+    // A query changed through its public fields is checked again before the send.
+    let c = client(FakeDataApi::new(5, Mode::Honest));
+    let q = OperationsQuery {
+        limit: 1001,
+        ..query().build().unwrap()
+    };
+    let e = run(c.operations(&q)).unwrap_err();
+    assert!(
+        matches!(e, DataApiError::Invalid(QueryError::Limit(1001))),
+        "{e:?}"
+    );
+    let e = run(c.all_operations(&q)).unwrap_err();
+    assert!(
+        matches!(e, DataApiError::Invalid(QueryError::Limit(1001))),
+        "{e:?}"
+    );
+    assert_eq!(c.transport().requests(), 0);
 }
