@@ -61,6 +61,9 @@ pub fn typescript() -> String {
         ReturnableDto,
         TotalsDto,
         UserTileDto,
+        KeypadDto,
+        MonitorDto,
+        DisplayPrefs,
     );
     out.push_str(&format!(
         "/** The Tauri event every window listens to. */\nexport const EVENT = {:?};\n\n",

@@ -397,6 +397,36 @@ pub struct ExportDone {
     pub rows: u64,
 }
 
+/// When the sale screen shows its on-screen keypad (`ui.keypad`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum KeypadDto {
+    /// On a touch screen (the window checks for a coarse pointer).
+    Auto,
+    Always,
+    Never,
+}
+
+/// A monitor the customer display can be put on.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct MonitorDto {
+    pub name: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// How the cashier's window and the customer display look and sound (every user reads them;
+/// managers change them with `set_setting`).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DisplayPrefs {
+    pub keypad: KeypadDto,
+    pub sound: bool,
+    pub customer_fullscreen: bool,
+    /// The monitor chosen for the customer display, if any.
+    pub customer_monitor: Option<String>,
+    pub monitors: Vec<MonitorDto>,
+}
+
 /// A sale as a return names it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct SaleRefDto {

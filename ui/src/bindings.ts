@@ -248,6 +248,16 @@ locked_until: number | null,
  */
 last_sign_in: number | null, };
 
+export type KeypadDto = "auto" | "always" | "never";
+
+export type MonitorDto = { name: string, width: number, height: number, };
+
+export type DisplayPrefs = { keypad: KeypadDto, sound: boolean, customer_fullscreen: boolean, 
+/**
+ * The monitor chosen for the customer display, if any.
+ */
+customer_monitor: string | null, monitors: Array<MonitorDto>, };
+
 /** The Tauri event every window listens to. */
 export const EVENT = "till";
 
@@ -294,4 +304,5 @@ export type Command =
   | "returnable"
   | "sign_in_choices"
   | "shift_start"
+  | "display_prefs"
 ;

@@ -89,6 +89,7 @@ macro_rules! all_commands {
             $crate::commands::payouts::returnable,
             $crate::commands::session::sign_in_choices,
             $crate::commands::session::shift_start,
+            $crate::commands::sale::display_prefs,
         ]
     };
 }

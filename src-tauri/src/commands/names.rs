@@ -45,4 +45,5 @@ pub const NAMES: &[&str] = &[
     "returnable",
     "sign_in_choices",
     "shift_start",
+    "display_prefs",
 ];

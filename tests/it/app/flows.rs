@@ -10,8 +10,10 @@ async fn an_abandoned_sale_that_later_succeeds_is_raised_loudly() {
     let app = App::start("sale-abandoned-late-success").await;
     app.keys(&format!("70000{}", char::from(Key::Enter))).await;
     let url = app.qr_link().await;
-    // The cashier gives up waiting: back to a new sale at once.
+    // The cashier gives up waiting (Esc, and Enter to confirm): back to a new sale at once.
     app.keys(&char::from(Key::Escape).to_string()).await;
+    app.wait_css("[data-testid=stop-dialog]").await;
+    app.keys(&char::from(Key::Enter).to_string()).await;
     app.wait_focus("amount").await;
     // ... and the customer pays after all.
     pay(&url, "humo-ok").await;

@@ -16,13 +16,16 @@ mod down;
 mod driver;
 mod flows;
 mod history;
+mod keyboard;
 mod link_missing;
 mod payment_page;
 mod phone;
 mod reconnect;
 mod sale;
 mod scale;
+mod slow;
 mod tills;
+mod touch;
 mod users;
 
 pub use phone::{decode_qr, open_link, origin, pay};
