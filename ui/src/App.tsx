@@ -155,8 +155,9 @@ export function App() {
             <button class="link" data-testid="open-customer" onMouseDown={keepFocus} onClick={() => void openCustomer()}>
               {t("nav.customer_display")}
             </button>
-            <span class="who" data-testid="who" title={`${user.name} · ${t(`role.${user.role}`)}`}>
-              {`${user.name} · ${t(`role.${user.role}`)}`}
+            {/* The outer box clips a long name (ellipsis; the whole of it as the tooltip). */}
+            <span class="who" title={`${user.name} · ${t(`role.${user.role}`)}`}>
+              <span data-testid="who">{`${user.name} · ${t(`role.${user.role}`)}`}</span>
             </span>
             <button
               class="link"

@@ -91,6 +91,18 @@ async fn a_slow_gateway_gets_words_after_5_s_and_esc_asks_first() {
     app.shot("sale-stop-dialog-en").await;
     app.keys(&char::from(Key::Escape).to_string()).await;
     app.wait_count("[data-testid=stop-dialog]", 0).await;
+    // The same question in the other languages (for the screenshots).
+    for (lang, word) in [("ru", "Перестать"), ("uz", "to'xtatilsinmi")] {
+        app.click(&format!("[data-testid=lang-{lang}]")).await;
+        app.keys(&char::from(Key::Escape).to_string()).await;
+        app.wait_text("[data-testid=stop-dialog]", |t| t.contains(word))
+            .await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        app.shot(&format!("sale-stop-dialog-{lang}")).await;
+        app.keys(&char::from(Key::Escape).to_string()).await;
+        app.wait_count("[data-testid=stop-dialog]", 0).await;
+    }
+    app.click("[data-testid=lang-en]").await;
     assert_eq!(
         app.wait_attr("[data-testid=sale-state]", "data-phase", |_| true)
             .await,
