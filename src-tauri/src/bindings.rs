@@ -42,6 +42,7 @@ pub fn typescript() -> String {
         SaleView,
         UiEvent,
         HistoryQuery,
+        OutcomeDto,
         CursorDto,
         HistoryRowDto,
         HistoryPageDto,

@@ -3,7 +3,7 @@
 use ecommpay::Tiyin;
 use till::config::{Config, FlowReason, SaleFlow};
 use till::db::cards::Card;
-use till::db::history::Totals;
+use till::db::history::{Outcome, Totals};
 use till::db::messages::TimelineEntry;
 use till::db::payouts::PayoutRequestRow;
 use till::db::returns::{Returnable, SaleRef};
@@ -111,6 +111,11 @@ pub fn filter(q: &HistoryQuery) -> HistoryFilter {
         amount_min: q.amount_min.map(Tiyin::new),
         amount_max: q.amount_max.map(Tiyin::new),
         text: q.text.clone().filter(|t| !t.trim().is_empty()),
+        outcome: q.outcome.map(|o| match o {
+            OutcomeDto::Paid => Outcome::Paid,
+            OutcomeDto::NotPaid => Outcome::NotPaid,
+            OutcomeDto::Open => Outcome::Open,
+        }),
     }
 }
 

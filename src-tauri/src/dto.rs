@@ -253,6 +253,18 @@ pub struct HistoryQuery {
     pub amount_max: Option<i64>,
     /// Payment id prefix, masked card, or the card's last four digits.
     pub text: Option<String>,
+    /// Paid, not paid or in progress (the plain states; `state` is the technical one).
+    #[serde(default)]
+    pub outcome: Option<OutcomeDto>,
+}
+
+/// The plain states people filter history by (see `till::db::history::Outcome`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeDto {
+    Paid,
+    NotPaid,
+    Open,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, TS)]
@@ -489,7 +501,7 @@ pub struct UserTileDto {
     /// Until when wrong PINs lock the user out (Unix ms), when that is still ahead.
     #[ts(type = "number | null")]
     pub locked_until: Option<i64>,
-    /// The last sign-in with a PIN (the most recent one is pre-selected).
+    /// The last sign-in with a PIN, or sign-out in this run (the most recent is pre-selected).
     #[ts(type = "number | null")]
     pub last_sign_in: Option<i64>,
 }

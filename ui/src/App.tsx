@@ -13,6 +13,8 @@ import { Payouts } from "./screens/Payouts";
 import { Settings } from "./screens/Settings";
 import { KeysMissing } from "./screens/KeysMissing";
 import { RestoreForm } from "./screens/Backup";
+import { SignOutButton } from "./screens/SignOut";
+import { onReturnAsked } from "./returns";
 
 type Tab = "sale" | "history" | "payouts" | "settings";
 /** Each language's name in itself (the buttons show UZ, RU, EN). */
@@ -41,6 +43,8 @@ export function App() {
   const [keys, setKeys] = useState<KeysMissingDto | null>(null);
   const [backupOverdue, setBackupOverdue] = useState(false);
   const [returnFor, setReturnFor] = useState<{ sale: string; card: number; amount: number } | null>(null);
+  // "Return money" on a sale's result screen opens the return form for that sale.
+  useEffect(() => onReturnAsked((r) => { setReturnFor(r); setTab("payouts"); }), []);
 
   useEffect(() => {
     enableSounds();
@@ -159,17 +163,7 @@ export function App() {
             <span class="who" title={`${user.name} · ${t(`role.${user.role}`)}`}>
               <span data-testid="who">{`${user.name} · ${t(`role.${user.role}`)}`}</span>
             </span>
-            <button
-              class="link"
-              data-testid="sign-out"
-              onClick={async () => {
-                await api.signOut();
-                setUser(null);
-                setTab("sale");
-              }}
-            >
-              {t("nav.sign_out")}
-            </button>
+            <SignOutButton onSignedOut={() => { setUser(null); setTab("sale"); }} />
           </>
         )}
       </header>

@@ -120,7 +120,13 @@ export type HistoryQuery = { from_ms: number | null, to_ms: number | null, state
 /**
  * Payment id prefix, masked card, or the card's last four digits.
  */
-text: string | null, };
+text: string | null, 
+/**
+ * Paid, not paid or in progress (the plain states; `state` is the technical one).
+ */
+outcome: OutcomeDto | null, };
+
+export type OutcomeDto = "paid" | "not_paid" | "open";
 
 export type CursorDto = { created_at: number, id: number, };
 
@@ -244,7 +250,7 @@ export type UserTileDto = { id: number, name: string, role: RoleDto,
  */
 locked_until: number | null, 
 /**
- * The last sign-in with a PIN (the most recent one is pre-selected).
+ * The last sign-in with a PIN, or sign-out in this run (the most recent is pre-selected).
  */
 last_sign_in: number | null, };
 

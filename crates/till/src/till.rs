@@ -600,9 +600,8 @@ impl Till {
 
     /// What is left to return of a sale (the rule a payout request is checked by).
     pub fn returnable(&self, sale_payment_id: &str) -> Result<crate::db::returns::Returnable> {
-        self.core.read(|c| {
-            crate::db::returns::returnable(c, sale_payment_id)
-        })
+        self.core
+            .read(|c| crate::db::returns::returnable(c, sale_payment_id))
     }
 
     /// The sales these returns belong to.
@@ -612,7 +611,10 @@ impl Till {
     }
 
     /// The sale a payout returns money of, if any.
-    pub fn sale_of_payout(&self, payout_payment_id: &str) -> Result<Option<crate::db::returns::SaleRef>> {
+    pub fn sale_of_payout(
+        &self,
+        payout_payment_id: &str,
+    ) -> Result<Option<crate::db::returns::SaleRef>> {
         self.core
             .read(|c| crate::db::returns::sale_of_payout(c, payout_payment_id))
     }

@@ -74,6 +74,9 @@ pub async fn sign_out(app: AppHandle, state: State<'_, AppState>) -> ApiResult<(
             blocking(move || Ok(till.abandon_sale(&view.payment_id, &user.name)?)).await?;
         }
     }
+    if let Some(u) = state.current_user() {
+        *last_out() = Some((u.name, till::db::now_ms()));
+    }
     state.set_user(None);
     if state.update_sale(|slot| slot.take().is_some()).is_some() {
         events::emit_sale(&app, None);
@@ -81,17 +84,33 @@ pub async fn sign_out(app: AppHandle, state: State<'_, AppState>) -> ApiResult<(
     Ok(())
 }
 
+/// Who signed out last in this run, and when: also a "last user" for the sign-in screen (the
+/// demo's own sign-in at start is not a sign-in with a PIN, so the core has no time for it).
+fn last_out() -> std::sync::MutexGuard<'static, Option<(String, i64)>> {
+    static LAST: std::sync::Mutex<Option<(String, i64)>> = std::sync::Mutex::new(None);
+    LAST.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// The sign-in screen's tiles: active users, with a lock-out that holds now and the last
-/// sign-in (the most recent is pre-selected).
+/// sign-in or sign-out (the most recent is pre-selected).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn sign_in_choices(state: State<'_, AppState>) -> ApiResult<Vec<UserTileDto>> {
     ready(&state).await;
     let till = state.till()?;
     let tiles = blocking(move || Ok(till.sign_in_tiles()?)).await?;
+    let out = last_out().clone();
     Ok(tiles
         .iter()
         .filter(|u| u.active)
-        .map(convert::user_tile)
+        .map(|u| {
+            let mut t = convert::user_tile(u);
+            if let Some((name, at)) = &out {
+                if *name == t.name {
+                    t.last_sign_in = Some(t.last_sign_in.map_or(*at, |l| l.max(*at)));
+                }
+            }
+            t
+        })
         .collect())
 }
 

@@ -66,7 +66,7 @@ async fn export_asks_where_to_save_with_the_native_dialog() {
     assert!(done.contains("1"), "{done}");
     let csv = std::fs::read_to_string(&target).expect("the chosen file was written");
     assert_eq!(csv.lines().count(), 2, "{csv}");
-    assert!(csv.contains(",42000.00,UZS,success,"), "{csv}");
+    assert!(csv.contains(",Sale,42000.00,UZS,Paid,success,"), "{csv}");
     app.shot("export-dialog").await;
     app.stop().await;
 }

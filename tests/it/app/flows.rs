@@ -75,7 +75,13 @@ async fn a_payout_is_requested_approved_with_a_pin_and_completed() {
     .await;
     app.shot("payout-approved").await;
 
-    // A second request, which a manager rejects (PIN and a reason): no money moves.
+    // A second return of the same sale (the form is gone once sent: it starts from the sale
+    // again), which a manager rejects (PIN and a reason): no money moves.
+    app.click("[data-testid=tab-history]").await;
+    app.click("[data-testid=history-row][data-pstate=paid]")
+        .await;
+    app.click("[data-testid=detail-return]").await;
+    app.wait_css("[data-testid=return-for]").await;
     app.type_into("[data-testid=payout-amount]", "5000").await;
     app.type_into("[data-testid=payout-reason]", "Wrong card")
         .await;

@@ -1,14 +1,16 @@
 // Русский. Every key of en.ts must be here (typed).
 import type { ErrorCode } from "../bindings";
 import type { Key } from "./en";
+import { reportRu } from "./report.ts";
 
 export const ru: Record<Key, string> = {
+  ...reportRu,
   "app.title": "Касса",
   "app.demo": "ДЕМО",
   "app.demo_hint": "Демо-режим: платежи идут во встроенный тестовый шлюз, настоящие деньги не списываются.",
   "tab.sale": "Продажа",
   "tab.history": "История",
-  "tab.payouts": "Выплаты",
+  "tab.payouts": "Возвраты",
   "tab.settings": "Настройки",
   "nav.customer_display": "Экран покупателя",
   "nav.sign_out": "Выйти",
@@ -83,14 +85,14 @@ export const ru: Record<Key, string> = {
   "detail.return": "Вернуть деньги",
   "detail.none": "Сообщений пока нет.",
   "kind.sale": "Продажа",
-  "kind.payout": "Выплата",
+  "kind.payout": "Возврат",
   "state.created": "Создан",
   "state.sending": "Отправляется",
   "state.accepted": "Принят",
   "state.pending": "В процессе",
   "state.success": "Успешно",
   "state.failed": "Неуспешно",
-  "payouts.request": "Отправить деньги на карту",
+  "payouts.request": "Вернуть деньги",
   "payouts.card": "Карта",
   "payouts.no_cards": "Сохранённых карт пока нет: успешная продажа сохраняет карту.",
   "payouts.amount": "Сумма, сум",
@@ -98,8 +100,8 @@ export const ru: Record<Key, string> = {
   "payouts.for_sale": "Возврат за продажу {id}",
   "payouts.submit": "Запросить одобрение менеджера",
   "payouts.requested": "Запрос отправлен: его должен одобрить менеджер.",
-  "payouts.queue": "Очередь одобрения и недавние выплаты",
-  "payouts.empty": "Запросов на выплату нет.",
+  "payouts.queue": "Очередь одобрения и недавние возвраты",
+  "payouts.empty": "Запросов на возврат нет.",
   "payouts.approve": "Одобрить",
   "payouts.manager": "Менеджер",
   "payouts.pin": "PIN менеджера",

@@ -1,14 +1,16 @@
 // O'zbekcha (lotin). Every key of en.ts must be here (typed).
 import type { ErrorCode } from "../bindings";
 import type { Key } from "./en";
+import { reportUz } from "./report.ts";
 
 export const uz: Record<Key, string> = {
+  ...reportUz,
   "app.title": "Kassa",
   "app.demo": "DEMO",
   "app.demo_hint": "Demo rejim: to'lovlar ichki sinov shlyuziga boradi, haqiqiy pul yechilmaydi.",
   "tab.sale": "Sotuv",
   "tab.history": "Tarix",
-  "tab.payouts": "To'lovlar",
+  "tab.payouts": "Qaytarishlar",
   "tab.settings": "Sozlamalar",
   "nav.customer_display": "Xaridor ekrani",
   "nav.sign_out": "Chiqish",
@@ -83,14 +85,14 @@ export const uz: Record<Key, string> = {
   "detail.return": "Pulni qaytarish",
   "detail.none": "Hali xabar yo'q.",
   "kind.sale": "Sotuv",
-  "kind.payout": "To'lov (qaytarish)",
+  "kind.payout": "Qaytarish",
   "state.created": "Yaratildi",
   "state.sending": "Yuborilmoqda",
   "state.accepted": "Qabul qilindi",
   "state.pending": "Jarayonda",
   "state.success": "Muvaffaqiyatli",
   "state.failed": "Muvaffaqiyatsiz",
-  "payouts.request": "Kartaga pul yuborish",
+  "payouts.request": "Pulni qaytarish",
   "payouts.card": "Karta",
   "payouts.no_cards": "Saqlangan karta hali yo'q: muvaffaqiyatli sotuv kartani saqlaydi.",
   "payouts.amount": "Summa, so'm",
@@ -98,8 +100,8 @@ export const uz: Record<Key, string> = {
   "payouts.for_sale": "{id} sotuvi uchun qaytarish",
   "payouts.submit": "Menejer tasdig'ini so'rash",
   "payouts.requested": "So'rov yuborildi: uni menejer tasdiqlashi kerak.",
-  "payouts.queue": "Tasdiqlash navbati va so'nggi to'lovlar",
-  "payouts.empty": "To'lov so'rovlari yo'q.",
+  "payouts.queue": "Tasdiqlash navbati va so'nggi qaytarishlar",
+  "payouts.empty": "Qaytarish so'rovlari yo'q.",
   "payouts.approve": "Tasdiqlash",
   "payouts.manager": "Menejer",
   "payouts.pin": "Menejer PIN-kodi",

@@ -6,6 +6,7 @@ import { formatSom } from "../money";
 import { useI18n } from "../i18n";
 import type { Key } from "../i18n/en";
 import { declineKey } from "../words";
+import { ReturnButton } from "./ReturnButton";
 
 function mmss(secs: number): string {
   const s = Math.max(0, secs);
@@ -183,6 +184,7 @@ function Phase({
               {t("sale.paid_with", { card: sale.masked_card })}
             </div>
           )}
+          {!big && <ReturnButton paymentId={sale.payment_id} />}
           {!big && <div class="key-hint">{t("sale.next")}</div>}
         </div>
       );

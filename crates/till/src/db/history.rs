@@ -28,6 +28,21 @@ pub struct HistoryFilter {
     pub amount_min: Option<Tiyin>,
     pub amount_max: Option<Tiyin>,
     pub text: Option<String>,
+    /// What became of the payment as people say it (paid, not paid, in progress).
+    #[serde(default)]
+    pub outcome: Option<Outcome>,
+}
+
+/// The three plain states people filter by; the technical one ([`State`]) stays in the detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Succeeded (a sale paid, a return on the card).
+    Paid,
+    /// Failed, or a sale nobody waits for any more that is not final yet (still followed).
+    NotPaid,
+    /// Not final, and someone is waiting for it.
+    Open,
 }
 
 /// Where a page starts: after this row (exclusive), going back in time.
@@ -80,6 +95,18 @@ pub(crate) fn where_clause(f: &HistoryFilter, after: Option<Cursor>) -> (String,
     }
     if let Some(k) = f.kind {
         push("kind = ?", vec![k.as_str().to_owned().into()]);
+    }
+    match f.outcome {
+        Some(Outcome::Paid) => push("state = 'success'", vec![]),
+        Some(Outcome::NotPaid) => push(
+            "(state = 'failed' OR (state != 'success' AND abandoned_at IS NOT NULL))",
+            vec![],
+        ),
+        Some(Outcome::Open) => push(
+            "state NOT IN ('success', 'failed') AND abandoned_at IS NULL",
+            vec![],
+        ),
+        None => {}
     }
     match (f.amount_min, f.amount_max) {
         (Some(a), Some(b)) if a == b => push("amount = ?", vec![a.get().into()]),
