@@ -236,3 +236,41 @@ async fn the_sale_screen_and_the_customer_display_in_every_language() {
     }
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_customer_display_opens_full_screen_when_set() {
+    let app = App::start_with("customer-fullscreen", |dir| {
+        demo_config(dir, &[("customer_display.fullscreen", "true")])
+    })
+    .await;
+    let main = app.client.window().await.unwrap();
+    let screen = js(&app, "return [screen.width, screen.height]").await;
+    app.click("[data-testid=open-customer]").await;
+    let deadline = std::time::Instant::now() + super::WAIT;
+    let customer = loop {
+        let all = app.client.windows().await.unwrap();
+        if let Some(w) = all.into_iter().find(|w| *w != main) {
+            break w;
+        }
+        assert!(std::time::Instant::now() < deadline, "no customer window");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    app.client.switch_to_window(customer).await.unwrap();
+    app.wait_css("[data-testid=customer-display]").await;
+    let deadline = std::time::Instant::now() + super::WAIT;
+    loop {
+        let size = js(&app, "return [window.innerWidth, window.innerHeight]").await;
+        if size == screen {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the customer display is {size}, not the screen's {screen}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    app.shot("customer-fullscreen").await;
+    app.client.switch_to_window(main).await.unwrap();
+    assert_eq!(app.focused_testid().await.as_deref(), Some("amount"));
+    app.stop().await;
+}
