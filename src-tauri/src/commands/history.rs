@@ -106,6 +106,63 @@ fn dialog_title(lang: CsvLang) -> &'static str {
     }
 }
 
+/// GTK's file chooser opens at a size computed from the font (822 px tall here: its Save
+/// button off an 800 px screen; a window manager would not always fix that). Once it shows, a
+/// dialog taller or wider than the screen the till's window is on is made to fit it (on the
+/// main thread, where Tauri runs GTK); checked for a few seconds after it was asked for.
+fn fit_save_dialog(app: &AppHandle) {
+    #[cfg(target_os = "linux")]
+    {
+        let Some(w) = app.get_webview_window("main") else {
+            return;
+        };
+        let Ok(Some(m)) = w.current_monitor() else {
+            return;
+        };
+        let screen = m.size().to_logical::<i32>(m.scale_factor());
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            for _ in 0..50 {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                let asked = app.run_on_main_thread(move || {
+                    let _ = tx.send(fit_file_choosers(screen.width, screen.height));
+                });
+                if asked.is_err() || matches!(rx.await, Ok(true)) {
+                    return;
+                }
+            }
+        });
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
+}
+
+/// Resizes every visible file chooser that does not fit the screen; true once one was seen.
+#[cfg(target_os = "linux")]
+fn fit_file_choosers(screen_w: i32, screen_h: i32) -> bool {
+    use gtk::prelude::*;
+    let (max_w, max_h) = ((screen_w - 80).max(400), (screen_h * 3 / 4).max(300));
+    let mut seen = false;
+    for w in gtk::Window::list_toplevels() {
+        let Ok(dialog) = w.downcast::<gtk::FileChooserDialog>() else {
+            continue;
+        };
+        if !dialog.is_visible() {
+            continue;
+        }
+        seen = true;
+        let (w, h) = dialog.size();
+        if w > max_w || h > max_h {
+            dialog.resize(w.min(max_w), h.min(max_h));
+            dialog.set_position(gtk::WindowPosition::Center);
+            let (nw, nh) = (w.min(max_w), h.min(max_h));
+            dialog.move_((screen_w - nw).max(0) / 2, (screen_h - nh).max(0) / 2);
+        }
+    }
+    seen
+}
+
 /// Where to write: the save dialog, or `CASHIER_EXPORT_DIR` when set (automation and tests,
 /// where no person is there to answer a dialog).
 async fn choose_path(app: &AppHandle, lang: CsvLang) -> ApiResult<PathBuf> {
@@ -128,6 +185,7 @@ async fn choose_path(app: &AppHandle, lang: CsvLang) -> ApiResult<PathBuf> {
     dialog.set_file_name(&name).save_file(move |p| {
         let _ = tx.send(p);
     });
+    fit_save_dialog(app);
     let chosen = rx.await.ok().flatten();
     chosen
         .and_then(|p| p.into_path().ok())
