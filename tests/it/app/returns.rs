@@ -114,8 +114,15 @@ async fn a_sale_returned_in_full_offers_no_second_return() {
         })
         .await;
     assert!(line.contains("15 000 so'm"), "{line}");
-    for l in ["ru", "en", "uz"] {
+    // The words sent follow a language switch (never left in the old language).
+    for (l, said) in [
+        ("ru", "Запрос на возврат"),
+        ("en", "Return request"),
+        ("uz", "qaytarish so'rovi"),
+    ] {
         lang(&app, l).await;
+        app.wait_text("[data-testid=payout-sent]", |t| t.contains(said))
+            .await;
         app.shot(&format!("returns-queue-{l}")).await;
     }
 

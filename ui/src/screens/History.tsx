@@ -91,7 +91,8 @@ export function History({
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const [exported, setExported] = useState<string | null>(null);
+  // Kept as what to say, not text: a language switch re-says it.
+  const [exported, setExported] = useState<{ rows: number; path: string } | null>(null);
   const [shortcut, setShortcut] = useState<"" | "today" | "shift">("");
   const generation = useRef(0);
 
@@ -159,7 +160,7 @@ export function History({
     update({ exportRows: 0 });
     try {
       const done = await api.exportHistory(toQuery(form));
-      setExported(t("history.exported", { rows: done.rows, path: done.path }));
+      setExported({ rows: done.rows, path: done.path });
     } catch (e) {
       setError(e as ApiError);
     } finally {
@@ -212,7 +213,7 @@ export function History({
           {t("history.exporting", { rows: exportRows })}
         </div>
       )}
-      {exported && <div class="ok-line" data-testid="export-done">{exported}</div>}
+      {exported && <div class="ok-line" data-testid="export-done">{t("history.exported", exported)}</div>}
       {error && <div class="error">{tError(error)}</div>}
       <div class="hrow head">
         <Cell text={t("history.col.time")} />

@@ -210,7 +210,8 @@ export function Payouts({
   const [queue, setQueue] = useState<PayoutRequestDto[]>([]);
   const [start, setStart] = useState<ReturnFor | null>(returnFor);
   const [free, setFree] = useState(false);
-  const [sent, setSent] = useState<string | null>(null);
+  // Kept as words to say, not text: a language switch re-says it.
+  const [sent, setSent] = useState<{ sale: string } | { free: true } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [deciding, setDeciding] = useState<{ id: number; reject: boolean } | null>(null);
   const manager = user.role === "manager";
@@ -236,7 +237,7 @@ export function Payouts({
           onSent={(id) => {
             // Cleared at once: nothing is left over to send a second time.
             setStart(null);
-            setSent(t("returns.sent", { id }));
+            setSent({ sale: id });
             void reload();
           }}
           onCancel={() => setStart(null)}
@@ -245,7 +246,7 @@ export function Payouts({
         <FreePayout
           onSent={() => {
             setFree(false);
-            setSent(t("returns.free_sent"));
+            setSent({ free: true });
             void reload();
           }}
           onCancel={() => setFree(false)}
@@ -260,7 +261,11 @@ export function Payouts({
           )}
         </div>
       )}
-      {sent && <div class="ok-line" data-testid="payout-sent" role="status">{sent}</div>}
+      {sent && (
+        <div class="ok-line" data-testid="payout-sent" role="status">
+          {"sale" in sent ? t("returns.sent", { id: sent.sale }) : t("returns.free_sent")}
+        </div>
+      )}
       <h2>{t("payouts.queue")}</h2>
       {queue.length === 0 && <p>{t("payouts.empty")}</p>}
       <ul class="queue" data-testid="payout-queue">
