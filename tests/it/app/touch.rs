@@ -274,3 +274,37 @@ async fn the_customer_display_opens_full_screen_when_set() {
     assert_eq!(app.focused_testid().await.as_deref(), Some("amount"));
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_turns_the_keypad_on_and_off_in_settings() {
+    let app = App::start("display-settings").await;
+    app.click("[data-testid=sign-out]").await;
+    app.wait_css("[data-testid=signin]").await;
+    app.select("[data-testid=signin-user]", "Menejer").await;
+    app.type_into("[data-testid=signin-pin]", "2222").await;
+    app.click("[data-testid=signin-submit]").await;
+    app.wait_text("[data-testid=who]", |t| t.starts_with("Menejer"))
+        .await;
+    assert_eq!(
+        app.count("[data-testid=keypad]").await,
+        0,
+        "no keypad on a desktop by default (auto)"
+    );
+    app.click("[data-testid=tab-settings]").await;
+    for lang in LANGS {
+        set_lang(&app, lang).await;
+        app.scroll_to("[data-testid=display-settings]").await;
+        app.shot(&format!("settings-display-{lang}")).await;
+    }
+    for (mode, shown) in [("always", 1), ("never", 0)] {
+        app.click("[data-testid=tab-settings]").await;
+        app.select("[data-testid='setting-ui.keypad']", mode).await;
+        app.wait_attr("[data-testid='setting-ui.keypad']", "value", |v| v == mode)
+            .await;
+        app.wait_css("[data-testid=display-msg]").await;
+        app.click("[data-testid=tab-sale]").await;
+        app.wait_focus("amount").await;
+        app.wait_count("[data-testid=keypad]", shown).await;
+    }
+    app.stop().await;
+}
