@@ -102,14 +102,18 @@ export function History({
     setLoading(true);
     try {
       const q = toQuery(form);
-      const [page, tot] = await Promise.all([
-        api.history(q, reset ? null : next, PAGE),
-        reset ? reportApi.historyTotals(q) : Promise.resolve(null),
-      ]);
+      // The totals scan the whole filter (a million rows take a moment): the rows never wait
+      // for them.
+      if (reset) {
+        reportApi.historyTotals(q).then(
+          (tot) => gen === generation.current && setTotals(tot),
+          (e) => gen === generation.current && setError(e as ApiError),
+        );
+      }
+      const page = await api.history(q, reset ? null : next, PAGE);
       if (gen !== generation.current) return;
       setRows((old) => (reset ? page.rows : [...old, ...page.rows]));
       setNext(page.next);
-      if (tot) setTotals(tot);
       setError(null);
     } catch (e) {
       setError(e as ApiError);
