@@ -42,6 +42,7 @@ pub fn typescript() -> String {
         SaleView,
         UiEvent,
         HistoryQuery,
+        OutcomeDto,
         CursorDto,
         HistoryRowDto,
         HistoryPageDto,
@@ -57,6 +58,13 @@ pub fn typescript() -> String {
         crate::backup::KeysMissingDto,
         crate::backup::RestoredDto,
         crate::backup::BackupDoneDto,
+        SaleRefDto,
+        ReturnableDto,
+        TotalsDto,
+        UserTileDto,
+        KeypadDto,
+        MonitorDto,
+        DisplayPrefs,
     );
     out.push_str(&format!(
         "/** The Tauri event every window listens to. */\nexport const EVENT = {:?};\n\n",

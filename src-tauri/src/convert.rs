@@ -3,8 +3,11 @@
 use ecommpay::Tiyin;
 use till::config::{Config, FlowReason, SaleFlow};
 use till::db::cards::Card;
+use till::db::history::{Outcome, Totals};
 use till::db::messages::TimelineEntry;
 use till::db::payouts::PayoutRequestRow;
+use till::db::returns::{Returnable, SaleRef};
+use till::db::sign_in::UserTile;
 use till::{Cursor, HistoryFilter, HistoryRow, Kind, Payment, Role, State, User};
 
 use crate::dto::*;
@@ -109,6 +112,11 @@ pub fn filter(q: &HistoryQuery) -> HistoryFilter {
         amount_min: q.amount_min.map(Tiyin::new),
         amount_max: q.amount_max.map(Tiyin::new),
         text: q.text.clone().filter(|t| !t.trim().is_empty()),
+        outcome: q.outcome.map(|o| match o {
+            OutcomeDto::Paid => Outcome::Paid,
+            OutcomeDto::NotPaid => Outcome::NotPaid,
+            OutcomeDto::Open => Outcome::Open,
+        }),
     }
 }
 
@@ -187,8 +195,22 @@ pub fn card(c: Card) -> CardDto {
     }
 }
 
+/// A request, with the sale it returns money of when `sales` has it.
+pub fn payout_request_of(r: PayoutRequestRow, sales: &[SaleRef]) -> PayoutRequestDto {
+    let sale = r
+        .sale_payment_id
+        .as_deref()
+        .and_then(|id| sales.iter().find(|s| s.payment_id == id))
+        .map(sale_ref);
+    PayoutRequestDto {
+        sale,
+        ..payout_request(r)
+    }
+}
+
 pub fn payout_request(r: PayoutRequestRow) -> PayoutRequestDto {
     PayoutRequestDto {
+        sale: None,
         id: r.id,
         masked_card: r.masked_card,
         sale_payment_id: r.sale_payment_id,
@@ -202,6 +224,50 @@ pub fn payout_request(r: PayoutRequestRow) -> PayoutRequestDto {
         decision_note: r.decision_note,
         payment_id: r.payment_id,
         payment_state: r.payment_state,
+    }
+}
+
+pub fn sale_ref(s: &SaleRef) -> SaleRefDto {
+    SaleRefDto {
+        payment_id: s.payment_id.clone(),
+        amount: s.amount.get(),
+        created_at: s.created_at,
+    }
+}
+
+pub fn returnable(r: &Returnable) -> ReturnableDto {
+    ReturnableDto {
+        sale: sale_ref(&r.sale),
+        card_id: r.card_id,
+        masked_card: r.masked_card.clone(),
+        eligible: r.eligible,
+        returned: r.returned.get(),
+        pending: r.pending.get(),
+        returnable: r.returnable.get(),
+    }
+}
+
+pub fn totals(t: &Totals) -> TotalsDto {
+    TotalsDto {
+        paid_count: t.paid_count,
+        paid_sum: t.paid_sum.get(),
+        unpaid_count: t.unpaid_count,
+        open_count: t.open_count,
+        returned_count: t.returned_count,
+        returned_sum: t.returned_sum.get(),
+        returning_sum: t.returning_sum.get(),
+        net: t.net.get(),
+    }
+}
+
+pub fn user_tile(u: &UserTile) -> UserTileDto {
+    UserTileDto {
+        id: u.id,
+        name: u.name.clone(),
+        role: role(u.role),
+        locked_until: u.locked_until,
+        locked_for_good: u.locked_for_good,
+        last_sign_in: u.last_sign_in,
     }
 }
 

@@ -83,7 +83,7 @@ fn lan_ip() -> Option<IpAddr> {
 }
 
 /// Starts the sandbox and the demo till in `dir`; returns the till, the demo, and the user to
-/// start signed in as (the demo cashier).
+/// start signed in as (the first demo cashier who is active and not locked out, if any).
 pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<Session>), TillError> {
     let loopback_only = std::env::var_os("CASHIER_DEMO_LOOPBACK").is_some();
     let lan = if loopback_only { None } else { lan_ip() };

@@ -256,6 +256,18 @@ pub struct HistoryQuery {
     pub amount_max: Option<i64>,
     /// Payment id prefix, masked card, or the card's last four digits.
     pub text: Option<String>,
+    /// Paid, not paid or in progress (the plain states; `state` is the technical one).
+    #[serde(default)]
+    pub outcome: Option<OutcomeDto>,
+}
+
+/// The plain states people filter history by (see `till::db::history::Outcome`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeDto {
+    Paid,
+    NotPaid,
+    Open,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, TS)]
@@ -322,6 +334,10 @@ pub struct PaymentDetail {
     pub returnable: bool,
     #[ts(type = "number | null")]
     pub card_id: Option<i64>,
+    /// A sale: what has been returned of it and what is left (the "Return money" button).
+    pub returns: Option<ReturnableDto>,
+    /// A payout: the sale whose money it returned, if any.
+    pub returns_sale: Option<SaleRefDto>,
 }
 
 /// A saved card: masked only.
@@ -369,6 +385,8 @@ pub struct PayoutRequestDto {
     pub decision_note: Option<String>,
     pub payment_id: Option<String>,
     pub payment_state: Option<String>,
+    /// The sale this request returns money of (its id, time and amount), if any.
+    pub sale: Option<SaleRefDto>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -392,4 +410,103 @@ pub struct ExportDone {
     pub path: String,
     #[ts(type = "number")]
     pub rows: u64,
+}
+
+/// When the sale screen shows its on-screen keypad (`ui.keypad`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum KeypadDto {
+    /// On a touch screen (the window checks for a coarse pointer).
+    Auto,
+    Always,
+    Never,
+}
+
+/// A monitor the customer display can be put on.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct MonitorDto {
+    pub name: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// How the cashier's window and the customer display look and sound (every user reads them;
+/// managers change them with `set_setting`).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DisplayPrefs {
+    pub keypad: KeypadDto,
+    pub sound: bool,
+    pub customer_fullscreen: bool,
+    /// The monitor chosen for the customer display, if any.
+    pub customer_monitor: Option<String>,
+    pub monitors: Vec<MonitorDto>,
+}
+
+/// A sale as a return names it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SaleRefDto {
+    pub payment_id: String,
+    #[ts(type = "number")]
+    pub amount: i64,
+    #[ts(type = "number")]
+    pub created_at: i64,
+}
+
+/// What is left to return of a sale (tiyin).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ReturnableDto {
+    pub sale: SaleRefDto,
+    #[ts(type = "number | null")]
+    pub card_id: Option<i64>,
+    pub masked_card: Option<String>,
+    /// A sale that succeeded with a saved card: its money can go back.
+    pub eligible: bool,
+    /// Paid back already.
+    #[ts(type = "number")]
+    pub returned: i64,
+    /// Asked for or on its way back.
+    #[ts(type = "number")]
+    pub pending: i64,
+    /// What one more return may ask for.
+    #[ts(type = "number")]
+    pub returnable: i64,
+}
+
+/// The totals of a history filter (all of it, not only the loaded page), tiyin.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TotalsDto {
+    #[ts(type = "number")]
+    pub paid_count: u64,
+    #[ts(type = "number")]
+    pub paid_sum: i64,
+    #[ts(type = "number")]
+    pub unpaid_count: u64,
+    #[ts(type = "number")]
+    pub open_count: u64,
+    #[ts(type = "number")]
+    pub returned_count: u64,
+    #[ts(type = "number")]
+    pub returned_sum: i64,
+    #[ts(type = "number")]
+    pub returning_sum: i64,
+    /// Paid minus returned.
+    #[ts(type = "number")]
+    pub net: i64,
+}
+
+/// A user on the sign-in screen.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct UserTileDto {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub role: RoleDto,
+    /// Until when wrong PINs lock the user out (Unix ms), when that is still ahead.
+    #[ts(type = "number | null")]
+    pub locked_until: Option<i64>,
+    /// Locked until a manager unlocks (the last step of the lock-out schedule).
+    pub locked_for_good: bool,
+    /// The last sign-in with a PIN, or sign-out in this run (the most recent is pre-selected).
+    #[ts(type = "number | null")]
+    pub last_sign_in: Option<i64>,
 }

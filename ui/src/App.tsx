@@ -3,7 +3,8 @@ import { useEffect, useState } from "preact/hooks";
 import type { ApiError, AppInfo, KeysMissingDto, UserDto } from "./bindings";
 import { api } from "./api";
 import { LANGS, isLang, setLang, useI18n, type Lang } from "./i18n";
-import { connect, dismissNotice, showLate, update, useStore } from "./store";
+import { connect, dismissNotice, enableSounds, showLate, update, useStore } from "./store";
+import { unlockAudioOnGesture } from "./sound";
 import { formatSom } from "./money";
 import { Sale } from "./screens/Sale";
 import { SignIn } from "./screens/SignIn";
@@ -13,8 +14,12 @@ import { Payouts } from "./screens/Payouts";
 import { Settings } from "./screens/Settings";
 import { KeysMissing } from "./screens/KeysMissing";
 import { RestoreForm } from "./screens/Backup";
+import { SignOutButton } from "./screens/SignOut";
+import { onReturnAsked } from "./returns";
 
 type Tab = "sale" | "history" | "payouts" | "settings";
+/** Each language's name in itself (the buttons show UZ, RU, EN). */
+const LANG_NAMES: Record<Lang, string> = { uz: "O'zbekcha", ru: "Русский", en: "English" };
 const TABS: Tab[] = ["sale", "history", "payouts", "settings"];
 
 export function App() {
@@ -31,12 +36,20 @@ export function App() {
     setTabState(k);
     if (k === "sale") setSaleFocus((n) => n + 1);
   };
+  // After any header action the keyboard is back where the till expects it: on the sale
+  // screen, the amount field (a header button never keeps the focus).
+  const refocus = () => setSaleFocus((n) => n + 1);
+  const keepFocus = (e: MouseEvent) => e.preventDefault();
   // A real till whose keys are missing from this computer's keyring: its own page.
   const [keys, setKeys] = useState<KeysMissingDto | null>(null);
   const [backupOverdue, setBackupOverdue] = useState(false);
   const [returnFor, setReturnFor] = useState<{ sale: string; card: number; amount: number } | null>(null);
+  // "Return money" on a sale's result screen opens the return form for that sale.
+  useEffect(() => onReturnAsked((r) => { setReturnFor(r); setTab("payouts"); }), []);
 
   useEffect(() => {
+    enableSounds();
+    unlockAudioOnGesture();
     void connect().then(async () => {
       try {
         const i = await api.appInfo();
@@ -65,6 +78,11 @@ export function App() {
   }, [user]);
 
   useEffect(() => {
+    // The keypad, sound and customer display settings, read again for each user.
+    if (user) api.displayPrefs().then((p) => update({ prefs: p }), () => {});
+  }, [user]);
+
+  useEffect(() => {
     // A manager is told when the till has gone 7 days without a backup.
     setBackupOverdue(false);
     if (user?.role === "manager" && info && !info.demo) {
@@ -74,7 +92,14 @@ export function App() {
 
   async function changeLang(l: Lang) {
     setLang(l);
+    refocus();
     await api.setLanguage(l).catch(() => {});
+  }
+
+  async function openCustomer() {
+    refocus();
+    await api.openCustomerDisplay().catch(() => {});
+    refocus();
   }
 
   if (fatal) {
@@ -98,11 +123,14 @@ export function App() {
           </span>
         )}
         {user && (
-          <nav>
+          <nav role="tablist" aria-label={t("app.title")}>
             {TABS.map((k, i) => (
               <button
+                role="tab"
+                aria-selected={tab === k}
                 class={tab === k ? "tab active" : "tab"}
                 data-testid={`tab-${k}`}
+                onMouseDown={keepFocus}
                 onClick={() => setTab(k)}
                 title={`F${i + 1}`}
               >
@@ -112,11 +140,15 @@ export function App() {
           </nav>
         )}
         <span class="spacer" />
-        <span class="langs">
+        <span class="langs" role="group" aria-label={t("settings.language")}>
           {LANGS.map((l) => (
             <button
               class={l === lang ? "lang active" : "lang"}
               data-testid={`lang-${l}`}
+              aria-pressed={l === lang}
+              lang={l}
+              aria-label={LANG_NAMES[l]}
+              onMouseDown={keepFocus}
               onClick={() => void changeLang(l)}
             >
               {l.toUpperCase()}
@@ -125,21 +157,14 @@ export function App() {
         </span>
         {user && (
           <>
-            <button class="link" data-testid="open-customer" onClick={() => void api.openCustomerDisplay()}>
+            <button class="link" data-testid="open-customer" onMouseDown={keepFocus} onClick={() => void openCustomer()}>
               {t("nav.customer_display")}
             </button>
-            <span class="who" data-testid="who">{`${user.name} · ${t(`role.${user.role}`)}`}</span>
-            <button
-              class="link"
-              data-testid="sign-out"
-              onClick={async () => {
-                await api.signOut();
-                setUser(null);
-                setTab("sale");
-              }}
-            >
-              {t("nav.sign_out")}
-            </button>
+            {/* The outer box clips a long name (ellipsis; the whole of it as the tooltip). */}
+            <span class="who" title={`${user.name} · ${t(`role.${user.role}`)}`}>
+              <span data-testid="who">{`${user.name} · ${t(`role.${user.role}`)}`}</span>
+            </span>
+            <SignOutButton onSignedOut={() => { setUser(null); setTab("sale"); }} />
           </>
         )}
       </header>
@@ -161,7 +186,14 @@ export function App() {
             : n.kind === "late_decline"
               ? t("banner.late_decline", { amount: formatSom(n.amount), id: n.payment_id })
               : t("banner.flagged", { id: n.payment_id })}
-          <button onClick={() => dismissNotice(n)}>{t("banner.dismiss")}</button>
+          <button
+            onClick={() => {
+              dismissNotice(n);
+              refocus();
+            }}
+          >
+            {t("banner.dismiss")}
+          </button>
         </div>
       ))}
       <main>
@@ -182,7 +214,7 @@ export function App() {
         ) : user.pin_change_required ? (
           <PinChange onChanged={setUser} />
         ) : tab === "sale" ? (
-          <Sale info={info} focusTick={saleFocus} />
+          <Sale info={info} manager={user.role === "manager"} focusTick={saleFocus} />
         ) : tab === "history" ? (
           <History
             user={user}

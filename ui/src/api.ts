@@ -10,6 +10,7 @@ import type {
   CardDto,
   Command,
   CursorDto,
+  DisplayPrefs,
   ExportDone,
   HistoryPageDto,
   HistoryQuery,
@@ -97,6 +98,7 @@ export const api = {
   backupNow: () => call<BackupDoneDto>("backup_now"),
   restoreBackup: (path: string, passphrase: string) =>
     call<RestoredDto>("restore_backup", { path, passphrase }),
+  displayPrefs: () => call<DisplayPrefs>("display_prefs"),
 };
 
 /** Subscribes to the shell's pushed events (no polling anywhere). */

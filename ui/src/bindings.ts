@@ -125,7 +125,13 @@ export type HistoryQuery = { from_ms: number | null, to_ms: number | null, state
 /**
  * Payment id prefix, masked card, or the card's last four digits.
  */
-text: string | null, };
+text: string | null, 
+/**
+ * Paid, not paid or in progress (the plain states; `state` is the technical one).
+ */
+outcome: OutcomeDto | null, };
+
+export type OutcomeDto = "paid" | "not_paid" | "open";
 
 export type CursorDto = { created_at: number, id: number, };
 
@@ -147,7 +153,15 @@ export type PaymentDetail = { row: HistoryRowDto, created_by: string | null, des
 /**
  * How much of this sale may still be returned (sales that succeeded), in tiyin.
  */
-returnable: boolean, card_id: number | null, };
+returnable: boolean, card_id: number | null, 
+/**
+ * A sale: what has been returned of it and what is left (the "Return money" button).
+ */
+returns: ReturnableDto | null, 
+/**
+ * A payout: the sale whose money it returned, if any.
+ */
+returns_sale: SaleRefDto | null, };
 
 export type CardDto = { id: number, masked: string, first_payment_id: string, last_used_at: number, use_count: number, };
 
@@ -165,7 +179,11 @@ status: string, approver: string | null,
 /**
  * The deciding manager's note (the reason of a rejection), if any.
  */
-decision_note: string | null, payment_id: string | null, payment_state: string | null, };
+decision_note: string | null, payment_id: string | null, payment_state: string | null, 
+/**
+ * The sale this request returns money of (its id, time and amount), if any.
+ */
+sale: SaleRefDto | null, };
 
 export type SettingDto = { key: string, value: string, };
 
@@ -204,6 +222,56 @@ export type RestoredDto = { till_code: string,
 created_at: number, with_secret: boolean, payments: number, };
 
 export type BackupDoneDto = { path: string, bytes: number, };
+
+export type SaleRefDto = { payment_id: string, amount: number, created_at: number, };
+
+export type ReturnableDto = { sale: SaleRefDto, card_id: number | null, masked_card: string | null, 
+/**
+ * A sale that succeeded with a saved card: its money can go back.
+ */
+eligible: boolean, 
+/**
+ * Paid back already.
+ */
+returned: number, 
+/**
+ * Asked for or on its way back.
+ */
+pending: number, 
+/**
+ * What one more return may ask for.
+ */
+returnable: number, };
+
+export type TotalsDto = { paid_count: number, paid_sum: number, unpaid_count: number, open_count: number, returned_count: number, returned_sum: number, returning_sum: number, 
+/**
+ * Paid minus returned.
+ */
+net: number, };
+
+export type UserTileDto = { id: number, name: string, role: RoleDto, 
+/**
+ * Until when wrong PINs lock the user out (Unix ms), when that is still ahead.
+ */
+locked_until: number | null, 
+/**
+ * Locked until a manager unlocks (the last step of the lock-out schedule).
+ */
+locked_for_good: boolean, 
+/**
+ * The last sign-in with a PIN, or sign-out in this run (the most recent is pre-selected).
+ */
+last_sign_in: number | null, };
+
+export type KeypadDto = "auto" | "always" | "never";
+
+export type MonitorDto = { name: string, width: number, height: number, };
+
+export type DisplayPrefs = { keypad: KeypadDto, sound: boolean, customer_fullscreen: boolean, 
+/**
+ * The monitor chosen for the customer display, if any.
+ */
+customer_monitor: string | null, monitors: Array<MonitorDto>, };
 
 /** The Tauri event every window listens to. */
 export const EVENT = "till";
@@ -247,4 +315,9 @@ export type Command =
   | "set_backup_passphrase"
   | "backup_now"
   | "restore_backup"
+  | "history_totals"
+  | "returnable"
+  | "sign_in_choices"
+  | "shift_start"
+  | "display_prefs"
 ;

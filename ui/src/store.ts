@@ -1,9 +1,10 @@
 // App-wide state fed by the shell's pushed events: the sale on screen, the gateway's health,
 // notices, and a "payments changed" tick that lists reload on. No polling.
 import { useEffect, useState } from "preact/hooks";
-import type { SaleView, UiEvent } from "./bindings";
+import type { DisplayPrefs, SaleView, UiEvent } from "./bindings";
 import { api, onTill } from "./api";
 import { isLang, setLang } from "./i18n";
+import { playSound } from "./sound";
 
 export type Notice =
   | { kind: "late_success"; payment_id: string; amount: number }
@@ -18,9 +19,40 @@ type State = {
   changes: number;
   /** Rows written by a running CSV export. */
   exportRows: number | null;
+  /** What the cashier has typed in the amount field: kept while other screens show, and
+   *  filled by digits typed on a result screen (they start the next amount). */
+  amount: string;
+  /** The last sale the cashier stopped waiting for (said on the new-sale screen). */
+  stopped: { amount: number } | null;
+  /** The keypad, sound and customer display settings (the cashier's window). */
+  prefs: DisplayPrefs | null;
 };
 
-let state: State = { sale: null, gatewayOk: true, notices: [], changes: 0, exportRows: null };
+let state: State = {
+  sale: null,
+  gatewayOk: true,
+  notices: [],
+  changes: 0,
+  exportRows: null,
+  amount: "",
+  stopped: null,
+  prefs: null,
+};
+
+/** The cashier's window plays the result sounds (the customer display does not). */
+let sounds = false;
+export function enableSounds() {
+  sounds = true;
+}
+
+const isFinal = (s: SaleView | null) => s !== null && (s.phase === "success" || s.phase === "declined");
+
+/** A sale that has just reached its result (not the same result shown again). */
+function resultSound(before: SaleView | null, after: SaleView | null) {
+  if (!sounds || after === null || !isFinal(after) || state.prefs?.sound === false) return;
+  if (before !== null && before.payment_id === after.payment_id && before.phase === after.phase) return;
+  playSound(after.phase === "success" ? "success" : "decline");
+}
 const listeners = new Set<() => void>();
 
 export function getState(): State {
@@ -47,9 +79,12 @@ export function useStore(): State {
 
 function handle(e: UiEvent) {
   switch (e.event) {
-    case "sale":
+    case "sale": {
+      const before = state.sale;
       update({ sale: e.sale });
+      resultSound(before, e.sale);
       break;
+    }
     case "payment_changed":
     case "payout_requested":
     case "payout_decided":

@@ -19,11 +19,12 @@ test("shows tiyin only when non-zero", () => {
 test("parses what a cashier types", () => {
   assert.equal(parseSom("150000"), 15_000_000);
   assert.equal(parseSom("150 000"), 15_000_000);
-  assert.equal(parseSom("150000,5"), 15_000_050);
+  assert.equal(parseSom("150000,50"), 15_000_050);
   assert.equal(parseSom("150000.05"), 15_000_005);
+  assert.equal(parseSom("150000,5"), null, "tiyin are two digits");
   assert.equal(parseSom(""), null);
   assert.equal(parseSom("12a"), null);
-  assert.equal(parseSom("1,234"), null);
+  assert.equal(parseSom("1,234"), 123_400, "a comma before three digits groups thousands");
   assert.equal(parseSom("-5"), null);
 });
 

@@ -481,6 +481,7 @@ fn history_filter(a: &HistoryArgs) -> Result<HistoryFilter, TillError> {
         amount_min: exact.or(a.min_amount.as_deref().map(amount).transpose()?),
         amount_max: exact.or(a.max_amount.as_deref().map(amount).transpose()?),
         text: a.text.clone(),
+        outcome: None,
     })
 }
 

@@ -150,6 +150,22 @@ impl NotFoundStyle {
     }
 }
 
+/// The Data API's credentials (protocol doc section 7): a Dashboard token and the secret
+/// generated with it, which signs the Data API's requests and answers (never the project
+/// secret). Given at start: the binary's `--data-api-token` and `ECOMMPAY_DATA_SECRET`.
+#[derive(Clone)]
+pub struct DataApiAccess {
+    pub token: String,
+    pub secret: Secret,
+}
+
+impl std::fmt::Debug for DataApiAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let head: String = self.token.chars().take(4).collect();
+        write!(f, "DataApiAccess({head}…, {:?})", self.secret)
+    }
+}
+
 /// Everything the sandbox can be told. Times marked "scaled" are gateway times and are
 /// multiplied by [`SandboxConfig::time_factor`]; the others are taken as they are.
 #[derive(Debug, Clone)]
@@ -204,6 +220,9 @@ pub struct SandboxConfig {
     pub callback_timeout: Duration,
     /// Real time. See [`defaults::REORDER_HOLD_MAX`].
     pub reorder_hold_max: Duration,
+    /// The one token (and its secret) `/v1/operations/get` accepts; `None` refuses every
+    /// token.
+    pub data_api: Option<DataApiAccess>,
 }
 
 impl Default for SandboxConfig {
@@ -231,6 +250,7 @@ impl Default for SandboxConfig {
             public_url: None,
             callback_timeout: defaults::CALLBACK_TIMEOUT,
             reorder_hold_max: defaults::REORDER_HOLD_MAX,
+            data_api: None,
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::cards::{CardOutcome, TEST_CARDS};
 use crate::config::{
     ConfigPatch, NotFoundStyle, RedirectKey, RedirectMethod, SignaturePlacement, StatusShape,
 };
+use crate::data_api::plant::{BulkPlant, PlantError, PlantedPayment};
 use crate::faults::{CallbackFaultSpec, GateFaultSpec};
 use crate::payment::PaymentRecord;
 use crate::state::{lock, FaultQueues, Ledger, Shared};
@@ -56,6 +57,12 @@ pub struct StateSummary {
     pub redirect_body_array: bool,
     pub redirect_encrypted: bool,
     pub payment_page_method: String,
+    /// Whether a Data API token was given at start.
+    #[serde(default)]
+    pub data_api_configured: bool,
+    /// Requests to `/v1/operations/get` so far, refused ones included.
+    #[serde(default)]
+    pub data_api_requests: u64,
 }
 
 impl Control {
@@ -113,6 +120,9 @@ impl Control {
     pub fn reset(&self) {
         self.sh.abort_tasks();
         *lock(&self.sh.ledger) = Ledger::new(self.sh.initial_balance);
+        self.sh
+            .data_api_requests
+            .store(0, std::sync::atomic::Ordering::Relaxed);
         self.clear_faults();
     }
 
@@ -154,8 +164,39 @@ impl Control {
             redirect_method: cfg.redirect_method,
             redirect_body_array: cfg.redirect_body_array,
             redirect_encrypted: cfg.redirect_encrypted,
+            data_api_configured: cfg.data_api.is_some(),
+            data_api_requests: self.data_api_requests(),
             payment_page_method: cfg.payment_page_method,
         }
+    }
+
+    /// Creates a payment at the gateway as if another till had made it (see
+    /// [`PlantedPayment`]).
+    pub fn plant_payment(&self, p: &PlantedPayment) -> Result<PaymentRecord, PlantError> {
+        self.sh.plant(p)?;
+        Ok(self.payment(&p.payment_id).expect("just planted"))
+    }
+
+    /// Creates many payments at once (a test aid: the fastest way to fill an interval).
+    pub fn plant_bulk(&self, b: &BulkPlant) -> Result<u32, PlantError> {
+        self.sh.plant_bulk(b)
+    }
+
+    /// The gateway "loses" a payment: the Data API no longer lists it.
+    pub fn lose_payment(&self, payment_id: &str) -> Result<(), PlantError> {
+        self.sh.lose(payment_id)
+    }
+
+    /// The Data API reports `status` for the payment (`None`: its own status again).
+    pub fn report_status(&self, payment_id: &str, status: Option<&str>) -> Result<(), PlantError> {
+        self.sh.report_status(payment_id, status)
+    }
+
+    /// Requests to the Data API so far.
+    pub fn data_api_requests(&self) -> u64 {
+        self.sh
+            .data_api_requests
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -169,6 +210,10 @@ pub(crate) fn routes(control: Control) -> Router {
         .route("/_sandbox/state", get(state))
         .route("/_sandbox/cards", get(cards))
         .route("/_sandbox/reset", post(reset))
+        .route("/_sandbox/data_api/payments", post(plant))
+        .route("/_sandbox/data_api/bulk", post(plant_bulk))
+        .route("/_sandbox/data_api/lost", post(lose))
+        .route("/_sandbox/data_api/status", post(report_status))
         .layer(axum::middleware::from_fn(loopback_only))
         .with_state(control)
 }
@@ -239,6 +284,53 @@ async fn cards(State(c): State<Control>) -> Response {
 async fn reset(State(c): State<Control>) -> Response {
     c.reset();
     Json(c.state()).into_response()
+}
+
+fn plant_refused(e: PlantError) -> Response {
+    let status = match e {
+        PlantError::Exists(_) => StatusCode::CONFLICT,
+        PlantError::Unknown(_) => StatusCode::NOT_FOUND,
+        PlantError::Invalid(_) => StatusCode::BAD_REQUEST,
+    };
+    (status, Json(json!({"error": e.to_string()}))).into_response()
+}
+
+async fn plant(State(c): State<Control>, Json(p): Json<PlantedPayment>) -> Response {
+    match c.plant_payment(&p) {
+        Ok(r) => Json(r).into_response(),
+        Err(e) => plant_refused(e),
+    }
+}
+
+async fn plant_bulk(State(c): State<Control>, Json(b): Json<BulkPlant>) -> Response {
+    match c.plant_bulk(&b) {
+        Ok(n) => Json(json!({"created": n})).into_response(),
+        Err(e) => plant_refused(e),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PaymentRef {
+    payment_id: String,
+    #[serde(default)]
+    status: Option<String>,
+}
+
+async fn lose(State(c): State<Control>, Json(r): Json<PaymentRef>) -> Response {
+    match c.lose_payment(&r.payment_id) {
+        Ok(()) => Json(json!({"lost": r.payment_id})).into_response(),
+        Err(e) => plant_refused(e),
+    }
+}
+
+async fn report_status(State(c): State<Control>, Json(r): Json<PaymentRef>) -> Response {
+    match c.report_status(&r.payment_id, r.status.as_deref()) {
+        Ok(()) => {
+            Json(json!({"payment_id": r.payment_id, "reported_status": r.status})).into_response()
+        }
+        Err(e) => plant_refused(e),
+    }
 }
 
 #[cfg(test)]

@@ -73,6 +73,17 @@
 //! Opened again while it waits: the same bot page; after it ended: a page with its status
 //! ([`payment_page::finished_status`]).
 //!
+//! # Data API
+//!
+//! `POST /v1/operations/get` (so a client's base is `<base url>/v1`): the operations of an
+//! interval from the sandbox's own payments, every sale and payout of the project whichever
+//! till made it. The token and its secret are given at start ([`SandboxConfig::data_api`];
+//! the binary's `--data-api-token TOKEN` with the secret in `ECOMMPAY_DATA_SECRET`); they are
+//! not the project's. The checks, codes and the answer's shape are in [`data_api`]; the wire
+//! names the protocol doc leaves open are the sandbox's reading, in [`data_api::names`]; the
+//! time zones it knows are [`data_api::zones::TIME_ZONES`]. Differences for reconciliation tests are
+//! planted through the control API ([`data_api::plant`]).
+//!
 //! # Lifecycle
 //!
 //! - Sale (Gate or Payment Page): accepted → callback `awaiting redirect result` with the
@@ -120,6 +131,10 @@
 //! | `GET /_sandbox/state` | a [`StateSummary`] (balance, counts, switches) |
 //! | `GET /_sandbox/cards` | the simulated cards with their `account.number` ([`CardInfo`]) |
 //! | `POST /_sandbox/reset` | forget payments, requests, owners, faults and timers; restore the balance |
+//! | `POST /_sandbox/data_api/payments` ([`PlantedPayment`]) | a payment made at the gateway as if by another till: `payment_id`, `type` (`sale`/`payout`), `status` (`success`, `decline`, `processing`, `awaiting redirect result`), `amount`, `created_at` (ISO 8601); no callbacks, no timers; 409 if the id exists |
+//! | `POST /_sandbox/data_api/bulk` ([`BulkPlant`]) | `count` (≤ 100 000) such payments `<prefix>-000001`..., `spacing_ms` apart from `created_at`: a test aid to fill an interval fast |
+//! | `POST /_sandbox/data_api/lost` `{"payment_id"}` | the gateway "lost" it: the Data API no longer lists it (status requests still know it); 404 if unknown |
+//! | `POST /_sandbox/data_api/status` `{"payment_id","status"}` | the Data API reports `status` (any text) for it; `null` undoes; 404 if unknown |
 //!
 //! The same operations are methods of [`Control`], from [`RunningSandbox::control`].
 //!
@@ -157,6 +172,7 @@ pub mod clock;
 pub mod codes;
 pub mod config;
 mod control;
+pub mod data_api;
 pub mod faults;
 mod gate;
 mod lifecycle;
@@ -174,10 +190,11 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 pub use config::{
-    defaults, ConfigPatch, NotFoundStyle, RedirectKey, RedirectMethod, SandboxConfig,
-    SignaturePlacement, StatusShape,
+    defaults, ConfigPatch, DataApiAccess, NotFoundStyle, RedirectKey, RedirectMethod,
+    SandboxConfig, SignaturePlacement, StatusShape,
 };
 pub use control::{CardInfo, Control, StateSummary};
+pub use data_api::plant::{BulkPlant, PlantError, PlantedPayment};
 pub use faults::{CallbackFault, CallbackFaultSpec, GateFaultMode, GateFaultSpec, When};
 pub use payment::{CallbackLog, Interface, Kind, PaymentRecord};
 
@@ -232,6 +249,7 @@ impl Sandbox {
             .merge(gate::routes(sh.clone()))
             .merge(bot::routes(sh.clone()))
             .merge(payment_page::routes(sh.clone()))
+            .merge(data_api::routes(sh.clone()))
             .merge(control::routes(control.clone()));
 
         let dispatcher = tokio::spawn(callbacks::dispatcher(sh.clone(), rx));

@@ -9,12 +9,14 @@ use std::time::Duration;
 
 use ecommpay::Secret;
 use ecommpay_sandbox::{
-    NotFoundStyle, RedirectKey, Sandbox, SandboxConfig, SignaturePlacement, StatusShape,
+    DataApiAccess, NotFoundStyle, RedirectKey, Sandbox, SandboxConfig, SignaturePlacement,
+    StatusShape,
 };
 
 const USAGE: &str = "\
 usage: ecommpay-sandbox --listen ADDR:PORT --project-id N [options]
-The project secret is read from the environment variable ECOMMPAY_SECRET.
+The project secret is read from the environment variable ECOMMPAY_SECRET; the Data API
+token's secret (with --data-api-token) from ECOMMPAY_DATA_SECRET.
 
 options:
   --listen ADDR:PORT           where to listen (port 0 picks a free one)        [required]
@@ -38,6 +40,8 @@ options:
   --not-found-style STYLE      unknown payment in status: http_error (HTTP 404) |
                                payment_error (HTTP 200, errors[].code 3061)       [http_error]
   --payment-page-method CODE   the Payment Page's force_payment_method code       [card-partner]
+  --data-api-token TOKEN       the Data API token /v1/operations/get accepts (its secret from
+                               ECOMMPAY_DATA_SECRET); without it every token is refused
   -h, --help                   this text";
 
 fn main() -> ExitCode {
@@ -117,6 +121,7 @@ fn parse(args: &[String]) -> Result<(SandboxConfig, SocketAddr), String> {
         ..SandboxConfig::default()
     };
     let mut listen: Option<SocketAddr> = None;
+    let mut data_token: Option<String> = None;
     let mut project: Option<u64> = None;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -173,11 +178,25 @@ fn parse(args: &[String]) -> Result<(SandboxConfig, SocketAddr), String> {
                 })?;
             }
             "--payment-page-method" => cfg.payment_page_method = value(flag)?,
+            "--data-api-token" => {
+                let v = value(flag)?;
+                if v.trim().is_empty() {
+                    return Err("--data-api-token: empty".into());
+                }
+                data_token = Some(v.trim().to_owned());
+            }
             other => return Err(format!("unknown argument: {other}")),
         }
     }
     let listen = listen.ok_or("--listen is required")?;
     cfg.project_id = project.ok_or("--project-id is required")?;
+    if let Some(token) = data_token {
+        let secret = std::env::var("ECOMMPAY_DATA_SECRET").map_err(|_| {
+            "--data-api-token needs ECOMMPAY_DATA_SECRET (the token's own secret, never an argument)"
+        })?;
+        let secret = Secret::new_checked(secret).map_err(|_| "ECOMMPAY_DATA_SECRET is empty")?;
+        cfg.data_api = Some(DataApiAccess { token, secret });
+    }
     Ok((cfg, listen))
 }
 

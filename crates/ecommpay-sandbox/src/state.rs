@@ -46,6 +46,8 @@ pub(crate) struct Ledger {
     pub owners: HashMap<String, BTreeSet<String>>,
     /// The merchant balance in tiyin.
     pub balance: u64,
+    /// Where the Data API's answer differs from the ledger (planted by tests).
+    pub data_api: crate::data_api::plant::DataApiView,
     seq: u64,
 }
 
@@ -109,6 +111,8 @@ pub(crate) struct Shared {
     /// Where the sandbox listens (`http://127.0.0.1:PORT`).
     pub base_url: String,
     pub jobs: mpsc::UnboundedSender<Job>,
+    /// Requests to the Data API so far (any outcome).
+    pub data_api_requests: std::sync::atomic::AtomicU64,
     tasks: Mutex<Vec<AbortHandle>>,
 }
 
@@ -138,6 +142,7 @@ impl Shared {
             http,
             base_url,
             jobs,
+            data_api_requests: Default::default(),
             tasks: Mutex::new(Vec::new()),
         })
     }

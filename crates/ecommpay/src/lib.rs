@@ -6,9 +6,11 @@
 //! - [`callback`]: verifying and parsing callbacks (section 4);
 //! - [`report`]: the payment as a callback or status answer describes it;
 //! - [`payment_page`]: signed Payment Page links (section 6);
+//! - [`data_api`]: the Data API's `/operations/get`, for reconciliation (section 7);
 //! - [`Secret`], [`Tiyin`], ids: newtypes that keep secrets, money and ids apart.
 
 pub mod callback;
+pub mod data_api;
 pub mod gate;
 pub mod ids;
 pub mod money;

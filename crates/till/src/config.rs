@@ -255,6 +255,45 @@ impl Default for BackupSettings {
     }
 }
 
+/// When the sale screen shows its on-screen numeric keypad.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeypadMode {
+    /// On touch screens (the window asks the web view whether its pointer is coarse).
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// How the cashier's window behaves: the keypad and the result sounds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UiSettings {
+    pub keypad: KeypadMode,
+    /// A short sound on a paid sale and a different one on a decline.
+    pub sound: bool,
+}
+
+impl Default for UiSettings {
+    fn default() -> Self {
+        UiSettings {
+            keypad: KeypadMode::Auto,
+            sound: true,
+        }
+    }
+}
+
+/// The customer display window.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CustomerDisplaySettings {
+    /// Full screen on its monitor.
+    pub fullscreen: bool,
+    /// The monitor's name (as the system names it); none: where the system puts it.
+    pub monitor: Option<String>,
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -283,6 +322,8 @@ pub struct Config {
     pub callback: CallbackListener,
     pub sale: SaleSettings,
     pub backup: BackupSettings,
+    pub ui: UiSettings,
+    pub customer_display: CustomerDisplaySettings,
 }
 
 impl Default for Config {
@@ -302,6 +343,8 @@ impl Default for Config {
             callback: CallbackListener::default(),
             sale: SaleSettings::default(),
             backup: BackupSettings::default(),
+            ui: UiSettings::default(),
+            customer_display: CustomerDisplaySettings::default(),
         }
     }
 }
@@ -390,6 +433,14 @@ impl Config {
             .is_some_and(|f| f.trim().is_empty())
         {
             return bad("backup.folder must be a folder, or unset".into());
+        }
+        if self
+            .customer_display
+            .monitor
+            .as_deref()
+            .is_some_and(|m| m.trim().is_empty())
+        {
+            return bad("customer_display.monitor must name a monitor, or be unset".into());
         }
         if self.callback.enabled {
             if self
@@ -570,7 +621,10 @@ fn check_gateway_url(name: &str, value: &str, demo: bool) -> Result<()> {
 }
 
 fn is_optional_key(key: &str) -> bool {
-    matches!(key, "callback.public_url" | "sale.flow" | "backup.folder")
+    matches!(
+        key,
+        "callback.public_url" | "sale.flow" | "backup.folder" | "customer_display.monitor"
+    )
 }
 
 fn parse_like(old: Option<&toml::Value>, text: &str) -> Option<toml::Value> {
@@ -708,6 +762,38 @@ mod tests {
         assert!(c
             .to_pairs()
             .contains(&("timing.first_poll_ms".into(), "250".into())));
+    }
+
+    #[test]
+    fn display_settings_have_defaults_and_are_checked() {
+        let mut c = good();
+        assert_eq!(c.ui.keypad, KeypadMode::Auto);
+        assert!(c.ui.sound, "sound is on by default");
+        assert!(!c.customer_display.fullscreen);
+        assert_eq!(c.customer_display.monitor, None);
+        c.set("ui.keypad", "always").unwrap();
+        assert_eq!(c.ui.keypad, KeypadMode::Always);
+        assert!(c.set("ui.keypad", "sometimes").is_err());
+        assert_eq!(
+            c.ui.keypad,
+            KeypadMode::Always,
+            "a refused set changes nothing"
+        );
+        c.set("ui.sound", "false").unwrap();
+        assert!(!c.ui.sound);
+        c.set("customer_display.fullscreen", "true").unwrap();
+        c.set("customer_display.monitor", "HDMI-1").unwrap();
+        assert_eq!(c.customer_display.monitor.as_deref(), Some("HDMI-1"));
+        assert!(
+            c.set("customer_display.monitor", "  ").is_ok(),
+            "blank clears it"
+        );
+        assert_eq!(c.customer_display.monitor, None);
+        let pairs = c.to_pairs();
+        assert!(pairs.contains(&("ui.keypad".into(), "always".into())));
+        assert!(pairs.contains(&("customer_display.fullscreen".into(), "true".into())));
+        let back: Config = toml::from_str(&toml::to_string_pretty(&c).unwrap()).unwrap();
+        assert_eq!(back, c);
     }
 
     #[test]

@@ -2,13 +2,16 @@
 
 use std::path::PathBuf;
 
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
-use till::{Kind, State as PayState};
+use till::db::csv::{CsvLang, CsvStyle};
+use till::Kind;
 
 use super::{blocking, ready};
 use crate::convert;
-use crate::dto::{CursorDto, ExportDone, HistoryPageDto, HistoryQuery, PaymentDetail, UiEvent};
+use crate::dto::{
+    CursorDto, ExportDone, HistoryPageDto, HistoryQuery, PaymentDetail, TotalsDto, UiEvent,
+};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::events::emit;
 use crate::state::AppState;
@@ -52,6 +55,14 @@ pub async fn payment_detail(
     blocking(move || {
         let p = till.payment(&payment_id)?;
         let timeline = till.payment_timeline(&payment_id)?;
+        let returns = match p.kind {
+            Kind::Sale => Some(till.returnable(&payment_id)?),
+            Kind::Payout => None,
+        };
+        let returns_sale = match p.kind {
+            Kind::Payout => till.sale_of_payout(&payment_id)?,
+            Kind::Sale => None,
+        };
         Ok(PaymentDetail {
             row: convert::payment_row(&p),
             created_by: p.created_by.clone(),
@@ -60,16 +71,101 @@ pub async fn payment_detail(
                 .into_iter()
                 .map(|e| convert::timeline_entry(e, manager))
                 .collect(),
-            returnable: p.kind == Kind::Sale && p.state == PayState::Success && p.card_id.is_some(),
+            returnable: returns.as_ref().is_some_and(|r| r.returnable.get() > 0),
             card_id: p.card_id,
+            returns: returns.as_ref().map(convert::returnable),
+            returns_sale: returns_sale.as_ref().map(convert::sale_ref),
         })
     })
     .await
 }
 
+/// The totals of everything the filter matches (not only the loaded page): the report's bar.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn history_totals(
+    state: State<'_, AppState>,
+    filter: HistoryQuery,
+) -> ApiResult<TotalsDto> {
+    ready(&state).await;
+    state.signed_in()?;
+    let till = state.till()?;
+    blocking(move || {
+        Ok(convert::totals(
+            &till.history_totals(&convert::filter(&filter))?,
+        ))
+    })
+    .await
+}
+
+/// The save dialog's title in the till's language.
+fn dialog_title(lang: CsvLang) -> &'static str {
+    match lang {
+        CsvLang::Uz => "Tarixni CSV faylga saqlash",
+        CsvLang::Ru => "Сохранить историю в CSV",
+        CsvLang::En => "Save the history as CSV",
+    }
+}
+
+/// GTK's file chooser opens at a size computed from the font (822 px tall here: its Save
+/// button off an 800 px screen; a window manager would not always fix that). Once it shows, a
+/// dialog taller or wider than the screen the till's window is on is made to fit it (on the
+/// main thread, where Tauri runs GTK); checked for a few seconds after it was asked for.
+fn fit_save_dialog(app: &AppHandle) {
+    #[cfg(target_os = "linux")]
+    {
+        let Some(w) = app.get_webview_window("main") else {
+            return;
+        };
+        let Ok(Some(m)) = w.current_monitor() else {
+            return;
+        };
+        let screen = m.size().to_logical::<i32>(m.scale_factor());
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            for _ in 0..50 {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                let asked = app.run_on_main_thread(move || {
+                    let _ = tx.send(fit_file_choosers(screen.width, screen.height));
+                });
+                if asked.is_err() || matches!(rx.await, Ok(true)) {
+                    return;
+                }
+            }
+        });
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
+}
+
+/// Resizes every visible file chooser that does not fit the screen; true once one was seen.
+#[cfg(target_os = "linux")]
+fn fit_file_choosers(screen_w: i32, screen_h: i32) -> bool {
+    use gtk::prelude::*;
+    let (max_w, max_h) = ((screen_w - 80).max(400), (screen_h * 3 / 4).max(300));
+    let mut seen = false;
+    for w in gtk::Window::list_toplevels() {
+        let Ok(dialog) = w.downcast::<gtk::FileChooserDialog>() else {
+            continue;
+        };
+        if !dialog.is_visible() {
+            continue;
+        }
+        seen = true;
+        let (w, h) = dialog.size();
+        if w > max_w || h > max_h {
+            dialog.resize(w.min(max_w), h.min(max_h));
+            dialog.set_position(gtk::WindowPosition::Center);
+            let (nw, nh) = (w.min(max_w), h.min(max_h));
+            dialog.move_((screen_w - nw).max(0) / 2, (screen_h - nh).max(0) / 2);
+        }
+    }
+    seen
+}
+
 /// Where to write: the save dialog, or `CASHIER_EXPORT_DIR` when set (automation and tests,
 /// where no person is there to answer a dialog).
-async fn choose_path(app: &AppHandle) -> ApiResult<PathBuf> {
+async fn choose_path(app: &AppHandle, lang: CsvLang) -> ApiResult<PathBuf> {
     let name = format!(
         "cashier-history-{}.csv",
         till::time::file_stamp(till::db::now_ms())
@@ -78,13 +174,18 @@ async fn choose_path(app: &AppHandle) -> ApiResult<PathBuf> {
         return Ok(PathBuf::from(dir).join(name));
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
+    let mut dialog = app
+        .dialog()
         .file()
-        .add_filter("CSV", &["csv"])
-        .set_file_name(&name)
-        .save_file(move |p| {
-            let _ = tx.send(p);
-        });
+        .set_title(dialog_title(lang))
+        .add_filter("CSV", &["csv"]);
+    if let Some(w) = app.get_webview_window("main") {
+        dialog = dialog.set_parent(&w);
+    }
+    dialog.set_file_name(&name).save_file(move |p| {
+        let _ = tx.send(p);
+    });
+    fit_save_dialog(app);
     let chosen = rx.await.ok().flatten();
     chosen
         .and_then(|p| p.into_path().ok())
@@ -103,13 +204,17 @@ pub async fn export_history(
     ready(&state).await;
     state.signed_in()?;
     let till = state.till()?;
-    let path = choose_path(&app).await?;
+    let lang = CsvLang::from_code(&till.config().language);
+    let path = choose_path(&app, lang).await?;
     let (p, a) = (path.clone(), app.clone());
     let rows = blocking(move || {
         let file = std::fs::File::create(&p).map_err(till::TillError::from)?;
-        Ok(till.export_csv(file, &convert::filter(&filter), |rows| {
-            emit(&a, UiEvent::ExportProgress { rows })
-        })?)
+        let style = CsvStyle::People(lang);
+        Ok(
+            till.export_csv_as(file, &convert::filter(&filter), style, |rows| {
+                emit(&a, UiEvent::ExportProgress { rows })
+            })?,
+        )
     })
     .await?;
     Ok(ExportDone {

@@ -85,6 +85,11 @@ macro_rules! all_commands {
             $crate::commands::backup::set_backup_passphrase,
             $crate::commands::backup::backup_now,
             $crate::commands::backup::restore_backup,
+            $crate::commands::history::history_totals,
+            $crate::commands::payouts::returnable,
+            $crate::commands::session::sign_in_choices,
+            $crate::commands::session::shift_start,
+            $crate::commands::sale::display_prefs,
         ]
     };
 }

@@ -41,4 +41,9 @@ pub const NAMES: &[&str] = &[
     "set_backup_passphrase",
     "backup_now",
     "restore_backup",
+    "history_totals",
+    "returnable",
+    "sign_in_choices",
+    "shift_start",
+    "display_prefs",
 ];

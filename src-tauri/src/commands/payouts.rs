@@ -7,7 +7,7 @@ use till::PayoutInput;
 
 use super::{blocking, blocking_async, ready};
 use crate::convert;
-use crate::dto::{CardDto, PayoutInputDto, PayoutRequestDto};
+use crate::dto::{CardDto, PayoutInputDto, PayoutRequestDto, ReturnableDto};
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -26,6 +26,11 @@ pub async fn request_payout(
 ) -> ApiResult<PayoutRequestDto> {
     ready(&state).await;
     state.signed_in()?;
+    // Money to a saved card without a sale is a manager's separate action; anyone returns a
+    // sale's money (from the sale, never more than is left of it).
+    if input.sale_payment_id.is_none() {
+        state.manager()?;
+    }
     let session = state.session().ok_or_else(|| {
         crate::error::ApiError::new(crate::error::ErrorCode::NotSignedIn, "nobody is signed in")
     })?;
@@ -51,7 +56,17 @@ pub async fn payout_requests(state: State<'_, AppState>) -> ApiResult<Vec<Payout
     let till = state.till()?;
     blocking(move || {
         let rows = till.payout_requests(200)?;
-        Ok(rows.into_iter().map(convert::payout_request).collect())
+        let mut ids: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.sale_payment_id.clone())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let sales = till.sale_refs(&ids)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| convert::payout_request_of(r, &sales))
+            .collect())
     })
     .await
 }
@@ -94,4 +109,16 @@ pub async fn reject_payout(
         Ok(convert::payout_request(row))
     })
     .await
+}
+
+/// What is left to return of a sale (the sale screen's and the detail's "Return money").
+#[tauri::command(rename_all = "snake_case")]
+pub async fn returnable(
+    state: State<'_, AppState>,
+    payment_id: String,
+) -> ApiResult<ReturnableDto> {
+    ready(&state).await;
+    state.signed_in()?;
+    let till = state.till()?;
+    blocking(move || Ok(convert::returnable(&till.returnable(&payment_id)?))).await
 }

@@ -2,14 +2,15 @@
 //! display window.
 
 use ecommpay::Tiyin;
-use tauri::{AppHandle, Manager, State, WebviewUrl, WebviewWindowBuilder};
+use tauri::{AppHandle, Manager, Monitor, State, WebviewUrl, WebviewWindowBuilder};
 
 use super::{blocking, blocking_async, ready};
-use crate::dto::{SalePhase, SaleView};
+use crate::dto::{DisplayPrefs, KeypadDto, MonitorDto, SalePhase, SaleView};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::events::{emit_sale, track_sale};
 use crate::health;
 use crate::state::AppState;
+use till::config::KeypadMode;
 
 fn in_progress(v: &SaleView) -> bool {
     !matches!(v.phase, SalePhase::Success | SalePhase::Declined)
@@ -111,22 +112,102 @@ pub async fn current_sale(state: State<'_, AppState>) -> ApiResult<Option<SaleVi
     Ok(state.sale())
 }
 
-/// Opens (or brings forward) the customer-facing window.
+/// Opens the customer-facing window (or shows it again), on the chosen monitor and full
+/// screen when set. It never takes the keyboard: it is created unfocused and unfocusable, and
+/// opening it again never focuses it, so Enter and F1-F4 stay with the till. Full screen also
+/// covers its monitor by size and position without decorations, so it fills the screen on a
+/// kiosk session without a window manager too (which ignores a full-screen request).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn open_customer_display(app: AppHandle) -> ApiResult<()> {
+pub async fn open_customer_display(app: AppHandle, state: State<'_, AppState>) -> ApiResult<()> {
+    ready(&state).await;
+    let io = |e: tauri::Error| ApiError::new(ErrorCode::Io, e.to_string());
+    let place = state
+        .till()
+        .map(|t| t.config().customer_display)
+        .unwrap_or_default();
+    let full = place.fullscreen;
+    let monitor = customer_monitor(&app, place.monitor.as_deref(), full);
     if let Some(w) = app.get_webview_window("customer") {
-        return w
-            .set_focus()
-            .map_err(|e| ApiError::new(ErrorCode::Io, e.to_string()));
+        w.set_decorations(!full).map_err(io)?;
+        if let Some(m) = &monitor {
+            w.set_position(*m.position()).map_err(io)?;
+            if full {
+                w.set_size(*m.size()).map_err(io)?;
+            }
+        }
+        w.set_fullscreen(full).map_err(io)?;
+        w.unminimize().map_err(io)?;
+        return w.show().map_err(io);
     }
-    WebviewWindowBuilder::new(
+    let mut builder = WebviewWindowBuilder::new(
         &app,
         "customer",
         WebviewUrl::App("index.html#customer".into()),
     )
     .title("Cashier — customer")
     .inner_size(800.0, 800.0)
-    .build()
-    .map(|_| ())
-    .map_err(|e| ApiError::new(ErrorCode::Io, e.to_string()))
+    .focused(false)
+    .focusable(false)
+    .decorations(!full)
+    .fullscreen(full);
+    if let Some(m) = &monitor {
+        let at = m.position().to_logical::<f64>(m.scale_factor());
+        builder = builder.position(at.x, at.y);
+        if full {
+            let size = m.size().to_logical::<f64>(m.scale_factor());
+            builder = builder.inner_size(size.width, size.height);
+        }
+    }
+    builder.build().map(|_| ()).map_err(io)
+}
+
+/// The monitor the customer display goes on: the one chosen by name; else, full screen, one
+/// the till's own window is not on (the till's when there is only one); else none (where the
+/// system puts it).
+fn customer_monitor(app: &AppHandle, name: Option<&str>, fullscreen: bool) -> Option<Monitor> {
+    let all = app.available_monitors().ok()?;
+    let named = |n: &str| all.iter().find(|m| m.name().map(String::as_str) == Some(n));
+    if let Some(m) = name.and_then(named) {
+        return Some(m.clone());
+    }
+    if !fullscreen {
+        return None;
+    }
+    let till = app
+        .get_webview_window("main")
+        .and_then(|w| w.current_monitor().ok().flatten());
+    let till_name = till.as_ref().and_then(|m| m.name().cloned());
+    all.iter()
+        .find(|m| m.name().cloned() != till_name)
+        .cloned()
+        .or(till)
+        .or_else(|| all.first().cloned())
+}
+
+/// The keypad, sound and customer display settings, and the monitors there are.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn display_prefs(app: AppHandle, state: State<'_, AppState>) -> ApiResult<DisplayPrefs> {
+    ready(&state).await;
+    let cfg = state.till()?.config();
+    let monitors = app
+        .available_monitors()
+        .unwrap_or_default()
+        .iter()
+        .map(|m| MonitorDto {
+            name: m.name().cloned().unwrap_or_default(),
+            width: m.size().width,
+            height: m.size().height,
+        })
+        .collect();
+    Ok(DisplayPrefs {
+        keypad: match cfg.ui.keypad {
+            KeypadMode::Auto => KeypadDto::Auto,
+            KeypadMode::Always => KeypadDto::Always,
+            KeypadMode::Never => KeypadDto::Never,
+        },
+        sound: cfg.ui.sound,
+        customer_fullscreen: cfg.customer_display.fullscreen,
+        customer_monitor: cfg.customer_display.monitor,
+        monitors,
+    })
 }

@@ -5,7 +5,7 @@ use till::Role;
 
 use super::{blocking, ready};
 use crate::convert;
-use crate::dto::{AppInfo, UiEvent, UserDto};
+use crate::dto::{AppInfo, SalePhase, UiEvent, UserDto, UserTileDto};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::events;
 use crate::state::AppState;
@@ -59,11 +59,71 @@ pub async fn sign_in(state: State<'_, AppState>, name: String, pin: String) -> A
     Ok(dto)
 }
 
+/// Signs out. A sale still open on screen (the UI asked first) is given up waiting for, as
+/// Esc does (it is still followed, and a late payment is raised), and the screen is cleared,
+/// so the customer display shows its neutral page instead of the QR.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn sign_out(state: State<'_, AppState>) -> ApiResult<()> {
+pub async fn sign_out(app: AppHandle, state: State<'_, AppState>) -> ApiResult<()> {
     ready(&state).await;
+    let user = state.current_user();
+    let open = state
+        .sale()
+        .filter(|v| !matches!(v.phase, SalePhase::Success | SalePhase::Declined));
+    if let (Some(view), Some(user)) = (open, user) {
+        if !view.payment_id.is_empty() {
+            let till = state.till()?;
+            blocking(move || Ok(till.abandon_sale(&view.payment_id, &user.name)?)).await?;
+        }
+    }
+    if let Some(u) = state.current_user() {
+        *last_out() = Some((u.name, till::db::now_ms()));
+    }
     state.set_user(None);
+    if state.update_sale(|slot| slot.take().is_some()).is_some() {
+        events::emit_sale(&app, None);
+    }
     Ok(())
+}
+
+/// Who signed out last in this run, and when: also a "last user" for the sign-in screen (the
+/// demo's own sign-in at start is not a sign-in with a PIN, so the core has no time for it).
+fn last_out() -> std::sync::MutexGuard<'static, Option<(String, i64)>> {
+    static LAST: std::sync::Mutex<Option<(String, i64)>> = std::sync::Mutex::new(None);
+    LAST.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The sign-in screen's tiles: active users, with a lock-out that holds now and the last
+/// sign-in or sign-out (the most recent is pre-selected).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sign_in_choices(state: State<'_, AppState>) -> ApiResult<Vec<UserTileDto>> {
+    ready(&state).await;
+    let till = state.till()?;
+    let tiles = blocking(move || Ok(till.sign_in_tiles()?)).await?;
+    let out = last_out().clone();
+    Ok(tiles
+        .iter()
+        .filter(|u| u.active)
+        .map(|u| {
+            let mut t = convert::user_tile(u);
+            if let Some((name, at)) = &out {
+                if *name == t.name {
+                    t.last_sign_in = Some(t.last_sign_in.map_or(*at, |l| l.max(*at)));
+                }
+            }
+            t
+        })
+        .collect())
+}
+
+/// Where "this shift" starts for the signed-in user (for now their last sign-in with a PIN;
+/// the start of today when there is none, as after the demo's own sign-in).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn shift_start(state: State<'_, AppState>) -> ApiResult<i64> {
+    ready(&state).await;
+    let user = state.signed_in()?;
+    let till = state.till()?;
+    let at = blocking(move || Ok(till.current_shift_start(user.id)?)).await?;
+    Ok(at.unwrap_or_else(|| till::time::today_bounds(till::db::now_ms()).0))
 }
 
 /// The names to pick from at sign-in (deactivated users cannot sign in, so they are not offered).

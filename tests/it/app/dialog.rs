@@ -19,7 +19,7 @@ fn xdotool(args: &[&str]) -> String {
 async fn dialog_window() -> String {
     let deadline = Instant::now() + WAIT;
     loop {
-        let found = xdotool(&["search", "--onlyvisible", "--name", "Save"]);
+        let found = xdotool(&["search", "--onlyvisible", "--name", "Save the history"]);
         if let Some(id) = found.lines().next() {
             return id.to_owned();
         }
@@ -41,6 +41,35 @@ async fn export_asks_where_to_save_with_the_native_dialog() {
     // Escape: nothing is written, the screen says so quietly.
     app.click("[data-testid=export]").await;
     let win = dialog_window().await;
+    // The dialog says what it is for, in the user's language, and fits the 800 px tall screen
+    // (its Save button is on screen).
+    let title = xdotool(&["getwindowname", &win]);
+    assert_eq!(title, "Save the history as CSV");
+    // Fitted a moment after it shows.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let geometry = xdotool(&["getwindowgeometry", "--shell", &win]);
+        let field = |k: &str| -> i64 {
+            geometry
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{k}=")))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| panic!("no {k} in {geometry}"))
+        };
+        if field("Y") >= 0 && field("Y") + field("HEIGHT") <= 800 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the save dialog does not fit an 800 px screen: {geometry}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    std::process::Command::new("import")
+        .args(["-window", "root", "artifacts/e2e/export-dialog-open-en.png"])
+        .current_dir(crate::support::workspace_root())
+        .status()
+        .ok();
     xdotool(&["windowfocus", "--sync", &win]);
     xdotool(&["key", "--clearmodifiers", "Escape"]);
     let deadline = Instant::now() + WAIT;
@@ -66,7 +95,7 @@ async fn export_asks_where_to_save_with_the_native_dialog() {
     assert!(done.contains("1"), "{done}");
     let csv = std::fs::read_to_string(&target).expect("the chosen file was written");
     assert_eq!(csv.lines().count(), 2, "{csv}");
-    assert!(csv.contains(",42000.00,UZS,success,"), "{csv}");
+    assert!(csv.contains(",Sale,42000.00,UZS,Paid,success,"), "{csv}");
     app.shot("export-dialog").await;
     app.stop().await;
 }

@@ -10,8 +10,10 @@ async fn an_abandoned_sale_that_later_succeeds_is_raised_loudly() {
     let app = App::start("sale-abandoned-late-success").await;
     app.keys(&format!("70000{}", char::from(Key::Enter))).await;
     let url = app.qr_link().await;
-    // The cashier gives up waiting: back to a new sale at once.
+    // The cashier gives up waiting (Esc, and Enter to confirm): back to a new sale at once.
     app.keys(&char::from(Key::Escape).to_string()).await;
+    app.wait_css("[data-testid=stop-dialog]").await;
+    app.keys(&char::from(Key::Enter).to_string()).await;
     app.wait_focus("amount").await;
     // ... and the customer pays after all.
     pay(&url, "humo-ok").await;
@@ -73,7 +75,13 @@ async fn a_payout_is_requested_approved_with_a_pin_and_completed() {
     .await;
     app.shot("payout-approved").await;
 
-    // A second request, which a manager rejects (PIN and a reason): no money moves.
+    // A second return of the same sale (the form is gone once sent: it starts from the sale
+    // again), which a manager rejects (PIN and a reason): no money moves.
+    app.click("[data-testid=tab-history]").await;
+    app.click("[data-testid=history-row][data-pstate=paid]")
+        .await;
+    app.click("[data-testid=detail-return]").await;
+    app.wait_css("[data-testid=return-for]").await;
     app.type_into("[data-testid=payout-amount]", "5000").await;
     app.type_into("[data-testid=payout-reason]", "Wrong card")
         .await;

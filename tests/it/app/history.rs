@@ -14,7 +14,7 @@ async fn history_filters_and_exports() {
     app.wait_count("[data-testid=history-row]", 2).await;
 
     // Status.
-    app.select("[data-testid=f-state]", "failed").await;
+    app.select("[data-testid=f-state]", "not_paid").await;
     app.wait_count("[data-testid=history-row]", 1).await;
     assert!(app
         .text("[data-testid=history-row]")
@@ -58,7 +58,8 @@ async fn history_filters_and_exports() {
     app.wait_css("[data-testid=timeline] li").await;
     app.click("[data-testid=detail-close]").await;
 
-    // Export: the file has the header and both rows, and never a full card number.
+    // Export: the file has the header (in the user's language: Uzbek here, `;` between
+    // fields) and both rows, and never a full card number.
     app.click("[data-testid=export]").await;
     let done = app
         .wait_text("[data-testid=export-done]", |t| t.contains(".csv"))
@@ -72,7 +73,7 @@ async fn history_filters_and_exports() {
         .path();
     assert!(done.contains(&file.display().to_string()), "{done}");
     let csv = std::fs::read_to_string(&file).unwrap();
-    assert!(csv.starts_with("payment_id,"), "{csv}");
+    assert!(csv.starts_with("Vaqt;To'lov;"), "{csv}");
     assert_eq!(csv.lines().count(), 3, "{csv}");
     assert!(csv.contains(&masked), "{csv}");
 

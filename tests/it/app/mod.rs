@@ -16,13 +16,19 @@ mod down;
 mod driver;
 mod flows;
 mod history;
+mod keyboard;
 mod link_missing;
 mod payment_page;
 mod phone;
 mod reconnect;
+mod report;
+mod returns;
 mod sale;
 mod scale;
+mod signin;
+mod slow;
 mod tills;
+mod touch;
 mod users;
 
 pub use phone::{decode_qr, open_link, origin, pay};
@@ -84,6 +90,17 @@ impl App {
             .status();
         let _ = self.client.clone().close().await;
         terminate(&mut self.driver.0);
+        let App { data, .. } = self;
+        data
+    }
+
+    /// Ends the app as [`App::stop`] does (its session closed, tauri-driver stopped) and keeps
+    /// its data folder, to start it again with [`App::restart`].
+    pub async fn stop_keeping_data(mut self) -> tempfile::TempDir {
+        let _ = self.client.clone().close().await;
+        terminate(&mut self.driver.0);
+        // The engine's file lock goes with the process: give it a moment to exit.
+        tokio::time::sleep(Duration::from_secs(3)).await;
         let App { data, .. } = self;
         data
     }

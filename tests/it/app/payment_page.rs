@@ -131,10 +131,20 @@ async fn a_link_nobody_opens_ends_the_sale_link_expired_in_words() {
     })
     .await;
     assert_eq!(app.count("[data-testid=qr]").await, 0, "no QR left to scan");
-    for (l, title, words) in [
-        ("uz", "To'lanmadi", "havolani o'z vaqtida ochmadi"),
-        ("ru", "Не оплачено", "не открыл ссылку вовремя"),
-        ("en", "Not paid", "did not open the link in time"),
+    for (l, title, words, amount) in [
+        (
+            "uz",
+            "To'lanmadi",
+            "havolani o'z vaqtida ochmadi",
+            "9 000 so'm",
+        ),
+        ("ru", "Не оплачено", "не открыл ссылку вовремя", "9 000 сум"),
+        (
+            "en",
+            "Not paid",
+            "did not open the link in time",
+            "9 000 so'm",
+        ),
     ] {
         lang(&app, l).await;
         let reason = app
@@ -142,7 +152,7 @@ async fn a_link_nobody_opens_ends_the_sale_link_expired_in_words() {
             .await;
         let state = app.text("[data-testid=sale-state]").await;
         assert!(state.contains(title), "{l}: {state}");
-        assert!(state.contains("9 000 so'm"), "{l}: {state}");
+        assert!(state.contains(amount), "{l}: {state}");
         assert!(!reason.contains("declined"), "{l}: not the bank's decline");
         app.shot(&format!("page-expired-{l}")).await;
     }

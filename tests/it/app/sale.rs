@@ -123,8 +123,10 @@ async fn a_post_link_is_explained_not_shown_as_a_qr() {
     // (The artifact only: let the page paint what the DOM already says.)
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     app.shot("sale-post-link").await;
-    // Esc stops waiting: back to a new sale.
+    // Esc stops waiting (Enter confirms): back to a new sale.
     app.keys(&char::from(Key::Escape).to_string()).await;
+    app.wait_css("[data-testid=stop-dialog]").await;
+    app.keys(&char::from(Key::Enter).to_string()).await;
     app.wait_focus("amount").await;
     app.stop().await;
 }

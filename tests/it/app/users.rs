@@ -125,7 +125,8 @@ async fn a_cashier_changes_their_own_pin_and_limits_are_in_som() {
     app.click("[data-testid=tab-settings]").await;
     let field = "[data-testid='setting-limits.sale_max_tiyin']";
     app.wait_attr(field, "value", |v| v == "100 000 000").await;
-    app.type_into(field, "12,345").await;
+    // Unclear (one tiyin digit: 12,50 or a typo?): refused, never guessed.
+    app.type_into(field, "12,5").await;
     app.keys(&char::from(Key::Enter).to_string()).await;
     app.wait_text("[data-testid='setting-msg-limits.sale_max_tiyin']", |t| {
         t.starts_with("Enter an amount in so'm")

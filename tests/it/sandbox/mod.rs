@@ -5,6 +5,7 @@
 
 mod binary;
 mod callbacks;
+mod data_api;
 mod faults;
 mod js;
 mod payment_page;

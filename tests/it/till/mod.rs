@@ -13,6 +13,7 @@ mod flows;
 
 mod matrix;
 mod page;
+mod report;
 mod restart;
 mod resume;
 

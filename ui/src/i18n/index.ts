@@ -5,6 +5,7 @@ import type { ApiError, ErrorCode } from "../bindings";
 import { en, enErrors, type Key } from "./en";
 import { ru, ruErrors } from "./ru";
 import { uz, uzErrors } from "./uz";
+import { setSomUnit } from "../money";
 
 export type Lang = "uz" | "ru" | "en";
 export const LANGS: Lang[] = ["uz", "ru", "en"];
@@ -25,6 +26,7 @@ export function isLang(s: string): s is Lang {
 
 export function setLang(l: Lang) {
   current = l;
+  setSomUnit(l === "ru" ? "сум" : "so'm");
   document.documentElement.lang = l;
   listeners.forEach((f) => f());
 }

@@ -6,6 +6,7 @@ import { formatSom } from "../money";
 import { useI18n } from "../i18n";
 import type { Key } from "../i18n/en";
 import { declineKey } from "../words";
+import { ReturnButton } from "./ReturnButton";
 
 function mmss(secs: number): string {
   const s = Math.max(0, secs);
@@ -27,6 +28,39 @@ function Countdown({ from, validSecs }: { from: number; validSecs: number }) {
   );
 }
 
+/** After 5 s of "creating the payment" the cashier is told that the bank is slow. */
+export const SLOW_MS = 5000;
+
+function SlowNote({ since }: { since: number }) {
+  const { t } = useI18n();
+  const [slow, setSlow] = useState(Date.now() - since >= SLOW_MS);
+  useEffect(() => {
+    if (slow) return;
+    const id = setTimeout(() => setSlow(true), Math.max(0, since + SLOW_MS - Date.now()));
+    return () => clearTimeout(id);
+  }, [since]);
+  if (!slow) return null;
+  return (
+    <div class="slow" data-testid="slow-gateway">
+      {t("sale.slow")}
+    </div>
+  );
+}
+
+/** When this window first saw each sale start (the payment id is empty until it is written). */
+const startedAt = new Map<string, number>();
+function firstSeen(sale: SaleView): number {
+  const k = sale.payment_id;
+  if (k === "") return Date.now(); // being written: a moment
+  let at = startedAt.get(k);
+  if (at === undefined) {
+    at = Date.now();
+    startedAt.set(k, at);
+    if (startedAt.size > 50) startedAt.delete(startedAt.keys().next().value as string);
+  }
+  return at;
+}
+
 /** The decline reason in plain words. */
 export function declineReason(sale: SaleView, t: (k: Key) => string): string {
   return t(declineKey(sale.code));
@@ -36,12 +70,51 @@ export function SaleStatus({
   sale,
   validSecs,
   big = false,
+  manager = false,
 }: {
   sale: SaleView;
   validSecs: number;
   big?: boolean;
+  /** A manager also sees the bank's own code and words of a decline. */
+  manager?: boolean;
 }) {
   const { t } = useI18n();
+  // Screen readers hear the state (not the countdown ticking): one polite live region.
+  const said =
+    sale.phase === "success"
+      ? t("sale.success")
+      : sale.phase === "declined"
+        ? `${t("sale.declined")}. ${declineReason(sale, t)}`
+        : sale.phase === "checking"
+          ? t("sale.checking")
+          : sale.phase === "waiting_customer"
+            ? t("sale.waiting")
+            : t("sale.starting");
+  return (
+    <>
+      <Phase sale={sale} validSecs={validSecs} big={big} manager={manager} t={t} />
+      {!big && (
+        <div class="sr-only" role="status" aria-live="polite" data-testid="sale-announce">
+          {`${formatSom(sale.amount)}: ${said}`}
+        </div>
+      )}
+    </>
+  );
+}
+
+function Phase({
+  sale,
+  validSecs,
+  big,
+  manager,
+  t,
+}: {
+  sale: SaleView;
+  validSecs: number;
+  big: boolean;
+  manager: boolean;
+  t: (k: Key, p?: Record<string, string | number>) => string;
+}) {
   const amount = <div class="amount-big" data-testid="sale-amount">{formatSom(sale.amount)}</div>;
   switch (sale.phase) {
     case "starting":
@@ -59,6 +132,7 @@ export function SaleStatus({
               <p class="fix">{t("sale.link_missing_fix")}</p>
             </div>
           )}
+          {!big && !sale.link_missing && <SlowNote key={firstSeen(sale)} since={firstSeen(sale)} />}
           {sale.link_missing && !big && <div class="key-hint">{t("sale.esc_cancel")}</div>}
         </div>
       );
@@ -73,6 +147,8 @@ export function SaleStatus({
               data-testid="qr"
               data-url={link.url}
               data-flow={link.flow}
+              role="img"
+              aria-label={t("sale.qr_label", { amount: formatSom(sale.amount) })}
               // The SVG is rendered by the shell from the link (no script, no external refs).
               dangerouslySetInnerHTML={{ __html: link.qr_svg }}
             />
@@ -108,6 +184,7 @@ export function SaleStatus({
               {t("sale.paid_with", { card: sale.masked_card })}
             </div>
           )}
+          {!big && <ReturnButton paymentId={sale.payment_id} />}
           {!big && <div class="key-hint">{t("sale.next")}</div>}
         </div>
       );
@@ -118,6 +195,12 @@ export function SaleStatus({
           {amount}
           <div class="result-title">{t("sale.declined")}</div>
           <div class="reason" data-testid="decline-reason">{declineReason(sale, t)}</div>
+          {manager && !big && (sale.code || sale.message) && (
+            <details class="original">
+              <summary>{t("error.details")}</summary>
+              <code data-testid="decline-original">{[sale.code, sale.message].filter(Boolean).join(": ")}</code>
+            </details>
+          )}
           {!big && <div class="key-hint">{t("sale.next")}</div>}
         </div>
       );

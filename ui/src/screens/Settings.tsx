@@ -11,6 +11,7 @@ import { ConnectForm } from "./Connect";
 import { ReconnectForm } from "./Reconnect";
 import { Field } from "./Field";
 import { FlowSection } from "./Flow";
+import { DisplaySettings } from "./DisplaySettings";
 
 /** The settings a manager edits here (the rest are for the `cashier` tool). */
 const EDITABLE = [
@@ -332,6 +333,7 @@ export function Settings({
           )}
           <p>{t("settings.data_dir")}: <code>{view.data_dir}</code></p>
           {!info.demo && <BackupSection />}
+          <DisplaySettings />
           <MyPin />
           <h3>{t("settings.users")}</h3>
           <ul class="users" data-testid="users">

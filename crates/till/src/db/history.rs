@@ -1,11 +1,10 @@
-//! History: filtered pages (keyset paging on `(created_at, id)`, newest first) and CSV export.
+//! History: filtered pages (keyset paging on `(created_at, id)`, newest first), the totals of a
+//! filter (a till's report), and CSV export (written by `csv`).
 //! Every filter has an index behind it (see the schema); the benchmark measures them on a
 //! million rows.
 //!
 //! The free-text filter means: a masked card when it contains `*` (`860003******7890`), the
 //! card's last four digits when it is exactly four digits, otherwise a `payment_id` prefix.
-
-use std::io::Write;
 
 use ecommpay::Tiyin;
 use rusqlite::types::Value as SqlValue;
@@ -14,6 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use super::payments::{Kind, State};
 use crate::error::Result;
+
+pub use super::csv::{export_csv, CSV_HEADER};
 
 /// What to show.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +28,21 @@ pub struct HistoryFilter {
     pub amount_min: Option<Tiyin>,
     pub amount_max: Option<Tiyin>,
     pub text: Option<String>,
+    /// What became of the payment as people say it (paid, not paid, in progress).
+    #[serde(default)]
+    pub outcome: Option<Outcome>,
+}
+
+/// The three plain states people filter by; the technical one ([`State`]) stays in the detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Succeeded (a sale paid, a return on the card).
+    Paid,
+    /// Failed, or a sale nobody waits for any more that is not final yet (still followed).
+    NotPaid,
+    /// Not final, and someone is waiting for it.
+    Open,
 }
 
 /// Where a page starts: after this row (exclusive), going back in time.
@@ -61,7 +77,7 @@ pub struct Page {
     pub next: Option<Cursor>,
 }
 
-fn where_clause(f: &HistoryFilter, after: Option<Cursor>) -> (String, Vec<SqlValue>) {
+pub(crate) fn where_clause(f: &HistoryFilter, after: Option<Cursor>) -> (String, Vec<SqlValue>) {
     let mut conds: Vec<String> = Vec::new();
     let mut args: Vec<SqlValue> = Vec::new();
     let mut push = |cond: &str, vals: Vec<SqlValue>| {
@@ -79,6 +95,18 @@ fn where_clause(f: &HistoryFilter, after: Option<Cursor>) -> (String, Vec<SqlVal
     }
     if let Some(k) = f.kind {
         push("kind = ?", vec![k.as_str().to_owned().into()]);
+    }
+    match f.outcome {
+        Some(Outcome::Paid) => push("state = 'success'", vec![]),
+        Some(Outcome::NotPaid) => push(
+            "(state = 'failed' OR (state != 'success' AND abandoned_at IS NOT NULL))",
+            vec![],
+        ),
+        Some(Outcome::Open) => push(
+            "state NOT IN ('success', 'failed') AND abandoned_at IS NULL",
+            vec![],
+        ),
+        None => {}
     }
     match (f.amount_min, f.amount_max) {
         (Some(a), Some(b)) if a == b => push("amount = ?", vec![a.get().into()]),
@@ -163,153 +191,61 @@ pub fn page(
     Ok(Page { rows, next })
 }
 
-/// The CSV header.
-pub const CSV_HEADER: &str = "payment_id,type,amount_uzs,currency,state,gateway_status,masked_card,created_at_utc,final_at_utc,code,message,flagged\n";
+/// The totals of everything a filter matches (not only the page on screen): a till's report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Sales paid.
+    pub paid_count: u64,
+    pub paid_sum: Tiyin,
+    /// Sales not paid: declined, expired, or stopped waiting for and still open.
+    pub unpaid_count: u64,
+    /// Sales still open that someone is waiting for.
+    pub open_count: u64,
+    /// Returns (payouts) that reached the card.
+    pub returned_count: u64,
+    pub returned_sum: Tiyin,
+    /// Returns on their way (sent, not final yet).
+    pub returning_sum: Tiyin,
+    /// Paid minus returned.
+    pub net: Tiyin,
+}
 
-/// Writes every matching row as CSV (UTF-8, comma, RFC 4180 quoting), newest first; calls
-/// `progress` with the count every 10 000 rows. Returns the number of rows.
-pub fn export_csv<W: Write>(
-    conn: &Connection,
-    f: &HistoryFilter,
-    out: W,
-    mut progress: impl FnMut(u64),
-) -> Result<u64> {
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    out.write_all(CSV_HEADER.as_bytes())?;
+/// One pass over the filter's rows (the same conditions as [`page`]).
+pub fn totals(conn: &Connection, f: &HistoryFilter) -> Result<Totals> {
     let (cond, args) = where_clause(f, None);
     let sql = format!(
-        "SELECT payment_id, kind, amount, currency, state, gateway_status, masked_card, created_at, final_at, code, message, flagged
-         FROM payments {cond} ORDER BY created_at DESC, id DESC"
+        "SELECT
+            coalesce(sum(kind = 'sale' AND state = 'success'), 0),
+            coalesce(sum(CASE WHEN kind = 'sale' AND state = 'success' THEN amount ELSE 0 END), 0),
+            coalesce(sum(kind = 'sale' AND (state = 'failed' OR (state != 'success' AND abandoned_at IS NOT NULL))), 0),
+            coalesce(sum(kind = 'sale' AND state NOT IN ('success', 'failed') AND abandoned_at IS NULL), 0),
+            coalesce(sum(kind = 'payout' AND state = 'success'), 0),
+            coalesce(sum(CASE WHEN kind = 'payout' AND state = 'success' THEN amount ELSE 0 END), 0),
+            coalesce(sum(CASE WHEN kind = 'payout' AND state NOT IN ('success', 'failed') THEN amount ELSE 0 END), 0)
+         FROM payments {cond}"
     );
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query(params_from_iter(args.iter()))?;
-    let mut n: u64 = 0;
-    let mut line: Vec<u8> = Vec::with_capacity(256);
-    while let Some(r) = rows.next()? {
-        line.clear();
-        field(&mut line, r.get_ref(0)?.as_str().unwrap_or(""));
-        line.push(b',');
-        line.extend_from_slice(r.get_ref(1)?.as_str().unwrap_or("").as_bytes());
-        line.push(b',');
-        push_amount(&mut line, r.get(2)?);
-        line.push(b',');
-        line.extend_from_slice(r.get_ref(3)?.as_str().unwrap_or("").as_bytes());
-        line.push(b',');
-        line.extend_from_slice(r.get_ref(4)?.as_str().unwrap_or("").as_bytes());
-        line.push(b',');
-        field(&mut line, r.get_ref(5)?.as_str().unwrap_or(""));
-        line.push(b',');
-        field(&mut line, r.get_ref(6)?.as_str().unwrap_or(""));
-        line.push(b',');
-        utc_text(&mut line, r.get(7)?);
-        line.push(b',');
-        if let Some(t) = r.get::<_, Option<i64>>(8)? {
-            utc_text(&mut line, t);
-        }
-        line.push(b',');
-        field(&mut line, r.get_ref(9)?.as_str().unwrap_or(""));
-        line.push(b',');
-        field(&mut line, r.get_ref(10)?.as_str().unwrap_or(""));
-        line.push(b',');
-        line.push(if r.get::<_, i64>(11)? != 0 {
-            b'1'
-        } else {
-            b'0'
-        });
-        line.push(b'\n');
-        out.write_all(&line)?;
-        n += 1;
-        if n.is_multiple_of(10_000) {
-            progress(n);
-        }
-    }
-    out.flush()?;
-    progress(n);
-    Ok(n)
-}
-
-/// A CSV field: quoted when needed, and a leading `= + - @`, tab or carriage return defused
-/// (OWASP's CSV injection list) so that a spreadsheet never runs a gateway-provided text as a
-/// formula.
-fn field(out: &mut Vec<u8>, s: &str) {
-    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let quote = formula || s.contains([',', '"', '\n', '\r']);
-    if !quote {
-        out.extend_from_slice(s.as_bytes());
-        return;
-    }
-    out.push(b'"');
-    if formula {
-        out.push(b'\'');
-    }
-    for b in s.bytes() {
-        if b == b'"' {
-            out.push(b'"');
-        }
-        out.push(b);
-    }
-    out.push(b'"');
-}
-
-/// Digits of `n` (>= 0), left-padded with zeros to `width`.
-fn push_num(out: &mut Vec<u8>, mut n: u64, width: usize) {
-    let mut buf = [b'0'; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let start = i.min(buf.len() - width.min(buf.len()));
-    out.extend_from_slice(&buf[start..]);
-}
-
-/// Tiyin as so'm with two decimals (`15000.50`), like `Tiyin`'s `Display`, without `fmt`.
-fn push_amount(out: &mut Vec<u8>, tiyin: i64) {
-    if tiyin < 0 {
-        out.push(b'-');
-    }
-    let abs = tiyin.unsigned_abs();
-    push_num(out, abs / 100, 1);
-    out.push(b'.');
-    push_num(out, abs % 100, 2);
-}
-
-/// `2026-11-27T13:05:09Z` without a date library or `fmt` in the hot loop.
-fn utc_text(out: &mut Vec<u8>, ms: i64) {
-    let secs = ms.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400) as u64;
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    push_num(out, y.max(0) as u64, 4);
-    out.push(b'-');
-    push_num(out, m as u64, 2);
-    out.push(b'-');
-    push_num(out, d as u64, 2);
-    out.push(b'T');
-    push_num(out, sod / 3600, 2);
-    out.push(b':');
-    push_num(out, sod % 3600 / 60, 2);
-    out.push(b':');
-    push_num(out, sod % 60, 2);
-    out.push(b'Z');
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let t = stmt.query_row(params_from_iter(args.iter()), |r| {
+        let paid: i64 = r.get(1)?;
+        let returned: i64 = r.get(5)?;
+        Ok(Totals {
+            paid_count: r.get::<_, i64>(0)? as u64,
+            paid_sum: Tiyin::new(paid),
+            unpaid_count: r.get::<_, i64>(2)? as u64,
+            open_count: r.get::<_, i64>(3)? as u64,
+            returned_count: r.get::<_, i64>(4)? as u64,
+            returned_sum: Tiyin::new(returned),
+            returning_sum: Tiyin::new(r.get(6)?),
+            net: Tiyin::new(paid - returned),
+        })
+    })?;
+    Ok(t)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::csv::{field, push_amount, utc_text};
     use crate::db::payments::{insert, set_final, NewPayment};
     use crate::db::Db;
 
@@ -450,11 +386,11 @@ mod tests {
         assert_eq!(text.lines().count(), 7);
         assert!(text.contains("\"No funds, sorry\""), "{text}");
         let mut v = Vec::new();
-        field(&mut v, "=HYPERLINK(1)");
+        field(&mut v, "=HYPERLINK(1)", b',');
         assert_eq!(String::from_utf8(v).unwrap(), "\"'=HYPERLINK(1)\"");
         for lead in ["\t=1+1", "\r=1+1"] {
             let mut v = Vec::new();
-            field(&mut v, lead);
+            field(&mut v, lead, b',');
             assert_eq!(String::from_utf8(v).unwrap(), format!("\"'{lead}\""));
         }
         let mut d = Vec::new();
@@ -462,7 +398,7 @@ mod tests {
         assert_eq!(String::from_utf8(d).unwrap(), "2025-11-27T13:05:09Z");
         for t in [0_i64, 5, 99, 100, 1_500_050, -250] {
             let mut a = Vec::new();
-            push_amount(&mut a, t);
+            push_amount(&mut a, t, b'.');
             assert_eq!(String::from_utf8(a).unwrap(), Tiyin::new(t).to_string());
         }
     }

@@ -2,13 +2,16 @@
 
 pub mod audit;
 pub mod cards;
+pub mod csv;
 pub mod history;
 pub mod messages;
 pub mod payments;
 pub mod payouts;
 pub(crate) mod readers;
 pub mod rejected;
+pub mod returns;
 pub mod schema;
+pub mod sign_in;
 pub mod users;
 
 use std::path::{Path, PathBuf};

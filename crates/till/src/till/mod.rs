@@ -10,6 +10,7 @@ use tokio::sync::broadcast;
 
 mod doctor;
 mod people;
+mod report;
 mod settings;
 
 pub use doctor::Check;
