@@ -159,6 +159,9 @@ pub struct CallbackListener {
     /// none when the project's callback URL is configured in the gateway's back office.
     pub public_url: Option<String>,
     pub body_limit_bytes: usize,
+    /// The source addresses served (addresses and CIDR ranges, comma-separated; empty: any):
+    /// a till behind a reverse proxy lists the proxy (see `listener::allow`).
+    pub allow_from: String,
 }
 
 impl Default for CallbackListener {
@@ -169,6 +172,7 @@ impl Default for CallbackListener {
             path: defaults::CALLBACK_PATH.into(),
             public_url: None,
             body_limit_bytes: defaults::CALLBACK_BODY_LIMIT,
+            allow_from: String::new(),
         }
     }
 }
@@ -453,6 +457,9 @@ impl Config {
                     "callback.listen must be an address like 0.0.0.0:8088, not {:?}",
                     self.callback.listen
                 ));
+            }
+            if let Err(e) = crate::listener::allow::AllowList::parse(&self.callback.allow_from) {
+                return bad(format!("callback.allow_from: {e}"));
             }
             if !self.callback.path.starts_with('/') {
                 return bad("callback.path must start with /".into());

@@ -32,6 +32,7 @@ use ecommpay::verify_callback;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub mod allow;
 mod serve;
 
 pub use serve::{MAX_CONNECTIONS, PER_SOURCE_PER_MINUTE, REQUEST_DEADLINE};
@@ -112,6 +113,7 @@ pub(crate) async fn start(core: Arc<Core>) -> Result<ListenerHandle> {
             "the callback listener is off (callback.enabled = false)".into(),
         ));
     }
+    let allow = allow::AllowList::parse(&cfg.allow_from).map_err(TillError::Listener)?;
     let app = Router::new()
         .route(&cfg.path, post(callback))
         .layer(DefaultBodyLimit::max(cfg.body_limit_bytes))
@@ -122,7 +124,7 @@ pub(crate) async fn start(core: Arc<Core>) -> Result<ListenerHandle> {
     let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        serve::serve(listener, app, rx).await;
+        serve::serve(listener, app, allow, rx).await;
     });
     tracing::info!(%addr, path = %cfg.path, "callback listener started");
     Ok(ListenerHandle {

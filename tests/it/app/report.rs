@@ -123,7 +123,7 @@ async fn the_totals_bar_shows_the_databases_sums_for_the_filter() {
     app.wait_css("[data-testid=payout-sent]").await;
     app.click("[data-testid=approve]").await;
     app.select("[data-testid=approve-manager]", "Menejer").await;
-    app.type_into("[data-testid=approve-pin]", "2222").await;
+    app.type_into("[data-testid=approve-pin]", "222222").await;
     app.click("[data-testid=approve-confirm]").await;
     app.wait_attr("[data-testid=payout-request]", "data-payment-state", |s| {
         s == "success"

@@ -129,7 +129,7 @@ async fn a_sale_returned_in_full_offers_no_second_return() {
     // A manager approves; the money goes back.
     app.click("[data-testid=approve]").await;
     app.select("[data-testid=approve-manager]", "Menejer").await;
-    app.type_into("[data-testid=approve-pin]", "2222").await;
+    app.type_into("[data-testid=approve-pin]", "222222").await;
     app.click("[data-testid=approve-confirm]").await;
     app.wait_attr(&req, "data-payment-state", |s| s == "success")
         .await;
@@ -180,7 +180,7 @@ async fn a_sale_returned_in_full_offers_no_second_return() {
     // A manager has a separate, named action for money to a saved card without a sale.
     app.click("[data-testid=sign-out]").await;
     app.select("[data-testid=signin-user]", "Menejer").await;
-    app.type_into("[data-testid=signin-pin]", "2222").await;
+    app.type_into("[data-testid=signin-pin]", "222222").await;
     app.click("[data-testid=signin-submit]").await;
     wait_who(&app, "Menejer").await;
     app.click("[data-testid=tab-payouts]").await;

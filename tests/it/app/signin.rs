@@ -103,7 +103,7 @@ async fn a_locked_user_is_told_until_when_and_the_demo_never_signs_them_in() {
     // Direktor signs in with a PIN: remembered as the last user.
     app.click("[data-testid=user-tile][data-user=Direktor]")
         .await;
-    app.type_into("[data-testid=signin-pin]", "3333").await;
+    app.type_into("[data-testid=signin-pin]", "333333").await;
     app.click("[data-testid=signin-submit]").await;
     wait_who(&app, "Direktor").await;
     app.click("[data-testid=sign-out]").await;

@@ -281,7 +281,7 @@ async fn a_manager_turns_the_keypad_on_and_off_in_settings() {
     app.click("[data-testid=sign-out]").await;
     app.wait_css("[data-testid=signin]").await;
     app.select("[data-testid=signin-user]", "Menejer").await;
-    app.type_into("[data-testid=signin-pin]", "2222").await;
+    app.type_into("[data-testid=signin-pin]", "222222").await;
     app.click("[data-testid=signin-submit]").await;
     app.wait_text("[data-testid=who]", |t| t.starts_with("Menejer"))
         .await;

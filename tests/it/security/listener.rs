@@ -166,3 +166,71 @@ async fn two_hundred_slow_clients_are_all_dropped_within_fifteen_seconds() {
     drop(t);
     sb.shutdown().await;
 }
+
+/// Behind a reverse proxy: only the sources in `callback.allow_from` are served (others are
+/// closed before a byte is read), and a secret segment in `callback.path` leaves the usual
+/// path answering 404 with nothing stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_allowed_sources_and_the_secret_path_are_served() {
+    let sb = sandbox(|_| {}).await;
+    let started = Instant::now();
+    let client = reqwest::Client::new();
+    let mut tries = 0;
+    // Loopback is not the proxy's address: closed.
+    let (t, addr) = TestTill::with_listener(
+        sb.base_url(),
+        &[("callback.allow_from", "192.0.2.10, 198.51.100.0/24")],
+    );
+    let listener = t.till.start_listener().await.unwrap();
+    for _ in 0..20 {
+        tries += 1;
+        let r = client
+            .post(format!("http://{addr}/ecommpay/callback"))
+            .body(r#"{"payment":{"id":"x","status":"success"},"signature":"AA=="}"#)
+            .send()
+            .await;
+        assert!(r.is_err(), "served a source not allowed: {r:?}");
+    }
+    assert_eq!(t.till.rejected_callbacks().unwrap().0, 0, "nothing read");
+    listener.stop().await;
+    // A range that holds loopback, and a secret path: the usual path is not there.
+    let (t, addr) = TestTill::with_listener(
+        sb.base_url(),
+        &[
+            ("callback.allow_from", "127.0.0.0/8"),
+            ("callback.path", "/ecommpay/callback/6b1f0c9e2d"),
+        ],
+    );
+    let listener = t.till.start_listener().await.unwrap();
+    let before = db_bytes(t.path());
+    for _ in 0..20 {
+        tries += 1;
+        let r = client
+            .post(format!("http://{addr}/ecommpay/callback"))
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 404);
+    }
+    let r = client
+        .post(format!("http://{addr}/ecommpay/callback/6b1f0c9e2d"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400, "the secret path is served");
+    let grew = db_bytes(t.path()).saturating_sub(before);
+    // A bad setting is refused in words.
+    let err = crate::till::set_setting(&t.till, "callback.allow_from", "10.0.0.0/40").unwrap_err();
+    assert_eq!(err.code(), "config_invalid");
+    record(
+        "callbacks from sources not allowed, and to the path without its secret segment",
+        tries,
+        0,
+        Some(grew),
+        started.elapsed(),
+    );
+    listener.stop().await;
+    sb.shutdown().await;
+}

@@ -17,6 +17,8 @@ use tokio::sync::{oneshot, Semaphore};
 use tokio::task::JoinSet;
 use tower::ServiceExt as _;
 
+use super::allow::AllowList;
+
 /// A request not complete (headers, body, answer) within this is dropped.
 pub const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
 /// Connections served at the same time.
@@ -44,8 +46,14 @@ impl Rates {
     }
 }
 
-/// Serves `app` until `stop` fires; then drops every open connection.
-pub async fn serve(listener: TcpListener, app: Router, stop: oneshot::Receiver<()>) {
+/// Serves `app` to the sources `allow` permits until `stop` fires; then drops every open
+/// connection.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    allow: AllowList,
+    stop: oneshot::Receiver<()>,
+) {
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let rates = Rates::default();
     let mut conns = JoinSet::new();
@@ -55,6 +63,10 @@ pub async fn serve(listener: TcpListener, app: Router, stop: oneshot::Receiver<(
             _ = &mut stop => break,
             accepted = listener.accept() => {
                 let Ok((stream, peer)) = accepted else { continue };
+                if !allow.permits(peer.ip()) {
+                    tracing::warn!(%peer, "callback listener: a source not in callback.allow_from; closed");
+                    continue;
+                }
                 if !rates.allow(peer.ip()) {
                     tracing::warn!(%peer, "callback listener: too many connections from one source; closed");
                     continue;
