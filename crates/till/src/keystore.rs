@@ -8,9 +8,14 @@
 //! a secret, and a data folder that moves keeps its entries. Entries of tills set up before
 //! the till id existed were named by a hash of the data folder's path; they move to the
 //! till-id names on the first open ([`till_keyring`]). There is no plaintext fallback: no
-//! keyring is an error that says how to get one.
+//! keyring is an error that says how to get one. The one exception is the app's demo till,
+//! whose throwaway keys go to a file in its own folder when the computer has no keyring
+//! ([`demo_keyring`], [`file`]); [`open_keys`] picks it only for a demo config.
 
 use std::path::Path;
+
+pub mod file;
+pub use file::{demo_keyring, FileKeyStore, DEMO_KEY_FILE};
 
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -54,6 +59,20 @@ pub trait KeyStore: Send + Sync {
     fn delete(&self, name: &str) -> Result<(), KeyringError>;
     /// Where entries go, for `doctor` (never a secret).
     fn describe(&self) -> String;
+    /// Whether the entries are in a plain file (only the demo's [`FileKeyStore`]).
+    fn is_plain_file(&self) -> bool {
+        false
+    }
+}
+
+/// The key store of the till whose config is `cfg`: the OS keyring ([`till_keyring`]); for
+/// the demo till only, the keyring or else its own key file ([`demo_keyring`]).
+pub(crate) fn open_keys(data_dir: &Path, cfg: &mut Config) -> crate::Result<Box<dyn KeyStore>> {
+    if cfg.demo {
+        demo_keyring(data_dir, cfg)
+    } else {
+        Ok(Box::new(till_keyring(data_dir, cfg)?))
+    }
 }
 
 /// The OS keyring, namespaced to one data folder.
@@ -236,8 +255,19 @@ pub mod names {
     /// The 256-bit key of the audit log's HMAC chain (base64): whoever can edit the database
     /// file cannot recompute the chain without it.
     pub const AUDIT_KEY: &str = "audit-key";
+    /// The Data API's Dashboard token (reconciliation), and the secret made with it (never
+    /// the project secret).
+    pub const DATA_API_TOKEN: &str = "data-api-token";
+    pub const DATA_API_SECRET: &str = "data-api-secret";
     /// Every entry a till has.
-    pub const ALL: [&str; 4] = [API_SECRET, DATA_KEY, PIN_PEPPER, AUDIT_KEY];
+    pub const ALL: [&str; 6] = [
+        API_SECRET,
+        DATA_KEY,
+        PIN_PEPPER,
+        AUDIT_KEY,
+        DATA_API_TOKEN,
+        DATA_API_SECRET,
+    ];
 }
 
 #[cfg(test)]

@@ -108,7 +108,7 @@ impl Till {
     /// The writing half of [`Till::init`], for a `cfg` from [`Till::init_config`] and a data
     /// folder that exists.
     pub(crate) fn init_with(data_dir: &Path, mut cfg: Config) -> Result<Till> {
-        let keys = Box::new(keystore::till_keyring(data_dir, &mut cfg)?);
+        let keys = keystore::open_keys(data_dir, &mut cfg)?;
         let db = Db::open(&data_dir.join(config::defaults::DB_FILE))?;
         let till = Till::from_parts(data_dir.to_owned(), cfg.clone(), db, keys);
         till.core.vault()?;
@@ -125,11 +125,11 @@ impl Till {
         Ok(till)
     }
 
-    /// Opens an initialised data folder with the OS keyring.
+    /// Opens an initialised data folder with the OS keyring (the demo's: or its key file).
     pub fn open(data_dir: &Path) -> Result<Till> {
         let mut cfg = Config::load(data_dir)?;
         let had_id = !cfg.till_id.is_empty();
-        let keys = Box::new(keystore::till_keyring(data_dir, &mut cfg)?);
+        let keys = keystore::open_keys(data_dir, &mut cfg)?;
         if !had_id && !cfg.till_id.is_empty() {
             cfg.save(data_dir)?;
         }
