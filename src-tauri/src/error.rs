@@ -79,6 +79,9 @@ pub enum ErrorCode {
     AuditBroken,
     Listener,
     Io,
+    NoOpenShift,
+    ShiftNotFound,
+    Spreadsheet,
     // ---- the shell's own ----
     /// Nobody is signed in.
     NotSignedIn,
@@ -188,6 +191,9 @@ pub fn code_of(e: &TillError) -> ErrorCode {
         TillError::AuditBroken(_) => C::AuditBroken,
         TillError::Listener(_) => C::Listener,
         TillError::Io(_) => C::Io,
+        TillError::NoOpenShift(_) => C::NoOpenShift,
+        TillError::ShiftNotFound(_) => C::ShiftNotFound,
+        TillError::Spreadsheet(_) => C::Spreadsheet,
     }
 }
 

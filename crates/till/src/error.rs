@@ -161,6 +161,12 @@ pub enum TillError {
     Listener(String),
     #[error("I/O: {0}")]
     Io(#[from] std::io::Error),
+    #[error("{0} has no open shift")]
+    NoOpenShift(String),
+    #[error("no shift {0}")]
+    ShiftNotFound(i64),
+    #[error("the spreadsheet: {0}")]
+    Spreadsheet(String),
 }
 
 impl TillError {
@@ -239,6 +245,9 @@ impl TillError {
             TillError::AuditBroken(_) => "audit_broken",
             TillError::Listener(_) => "listener",
             TillError::Io(_) => "io",
+            TillError::NoOpenShift(_) => "no_open_shift",
+            TillError::ShiftNotFound(_) => "shift_not_found",
+            TillError::Spreadsheet(_) => "spreadsheet",
         }
     }
 }

@@ -11,6 +11,7 @@ pub(crate) mod readers;
 pub mod rejected;
 pub mod returns;
 pub mod schema;
+pub mod shifts;
 pub mod sign_in;
 pub mod users;
 

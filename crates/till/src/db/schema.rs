@@ -188,4 +188,25 @@ CREATE TABLE sign_in_attempts (
 CREATE INDEX sign_in_attempts_at ON sign_in_attempts(at);
 ALTER TABLE audit_log ADD COLUMN alg TEXT NOT NULL DEFAULT 'sha256' CHECK (alg IN ('sha256', 'hmac'));
 "#,
+    // 8: a cashier's shift, opened at sign-in or by hand and closed by hand (at most one open
+    // per user: this database is one till); a payment belongs to the shift open when it was
+    // written (`shift_id`, set at creation, never moved: a sale still open at the close ends
+    // in the shift it began in).
+    r#"
+CREATE TABLE shifts (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    user_name  TEXT NOT NULL,
+    till_code  TEXT NOT NULL,
+    opened_at  INTEGER NOT NULL,
+    opened_how TEXT NOT NULL CHECK (opened_how IN ('sign_in', 'explicit')),
+    closed_at  INTEGER,
+    closed_by  TEXT,
+    CHECK (closed_at IS NULL OR closed_at >= opened_at)
+) STRICT;
+CREATE UNIQUE INDEX shifts_one_open ON shifts(user_id) WHERE closed_at IS NULL;
+CREATE INDEX shifts_opened ON shifts(opened_at);
+ALTER TABLE payments ADD COLUMN shift_id INTEGER REFERENCES shifts(id);
+CREATE INDEX payments_shift ON payments(shift_id, created_at) WHERE shift_id IS NOT NULL;
+"#,
 ];

@@ -1,7 +1,7 @@
 //! What the sign-in screen shows: every user with whether a lock-out holds now and when each
 //! last signed in (read-only; the PIN checks live in `users`). Also where "this shift" starts.
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 
 use super::now_ms;
@@ -63,15 +63,7 @@ pub fn tiles(conn: &Connection) -> Result<Vec<UserTile>> {
     Ok(out)
 }
 
-/// Where the signed-in user's shift started. For now: their last sign-in with a PIN (none for
-/// a user never signed in so). Real shifts, opened and closed, will replace this function.
+/// Where the user's open shift started (none when no shift is open; see `db::shifts`).
 pub fn current_shift_start(conn: &Connection, user_id: i64) -> Result<Option<i64>> {
-    Ok(conn
-        .query_row(
-            "SELECT last_sign_in FROM users WHERE id = ?1",
-            [user_id],
-            |r| r.get::<_, Option<i64>>(0),
-        )
-        .optional()?
-        .flatten())
+    Ok(super::shifts::open_of(conn, user_id)?.map(|s| s.opened_at))
 }

@@ -195,6 +195,7 @@ impl Core {
                     secret_id: Some(secret_id.clone()),
                 },
             )?;
+            crate::db::shifts::stamp_payout(&tx, row, req.requested_by, approver.id)?;
             if !payouts::approve(&tx, id, approver.id, row)? {
                 return Err(TillError::PayoutNotPending {
                     id,

@@ -80,6 +80,7 @@ impl Core {
                     secret_id: Some(secret_id.clone()),
                 },
             )?;
+            crate::db::shifts::stamp_sale(&tx, row, actor)?;
             audit::append(
                 &tx,
                 actor.unwrap_or("till"),

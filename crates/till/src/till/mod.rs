@@ -12,6 +12,7 @@ mod doctor;
 mod people;
 mod report;
 mod settings;
+mod shifts;
 
 pub use doctor::Check;
 
