@@ -225,7 +225,7 @@ pub fn som(t: Tiyin, w: &Words) -> String {
         }
         out.push(c);
     }
-    if abs % 100 != 0 {
+    if !abs.is_multiple_of(100) {
         out.push(w.decimal);
         out.push_str(&format!("{:02}", abs % 100));
     }
