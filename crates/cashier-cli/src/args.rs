@@ -118,6 +118,18 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditCmd,
     },
+    /// Compare a day of this till's payments with ECommPay's records (the Data API): exit 0
+    /// when nothing differs, 1 when differences were found, 2 on error.
+    Reconcile {
+        /// The till's local day (in `time_zone`).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+    },
+    /// The Data API's token and secret (reconciliation).
+    DataApi {
+        #[command(subcommand)]
+        action: crate::reconcile::DataApiCmd,
+    },
 }
 
 #[derive(Debug, Subcommand)]

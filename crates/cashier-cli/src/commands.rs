@@ -110,6 +110,8 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
         Command::Audit {
             action: AuditCmd::Verify,
         } => crate::backup::audit_verify(&till, out),
+        Command::Reconcile { date } => crate::reconcile::reconcile(&till, &date, out).await,
+        Command::DataApi { action } => crate::reconcile::data_api(&till, action, out),
         Command::Connect {
             project_id,
             gateway_url,
@@ -329,7 +331,12 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
                 format!("Listening for callbacks on {}", listener.addr),
             );
             let _ = till.resume_all()?;
+            // After the day closes, the previous day is reconciled once (audited).
+            let auto = till.spawn_auto_reconcile(move |r| {
+                crate::reconcile::print(r, out);
+            });
             stop.await;
+            auto.abort();
             listener.stop().await;
             out.either(&json!({"event": "stopped"}), "Stopped.");
             Ok(OK)

@@ -6,6 +6,7 @@ mod auth;
 mod backup;
 mod commands;
 mod out;
+mod reconcile;
 mod run;
 
 use clap::Parser;

@@ -80,6 +80,10 @@ pub mod defaults {
     pub const BACKUP_KEEP: u32 = 7;
     /// Without a successful backup for this long, the app warns.
     pub const BACKUP_WARN_AFTER_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+    /// ECommPay's Data API (protocol doc section 7), for reconciliation.
+    pub const DATA_API_URL: &str = ecommpay::data_api::wire::PRODUCTION_BASE_URL;
+    /// The shop's time zone: which day a payment belongs to, and the Data API's `time_zone`.
+    pub const TIME_ZONE: &str = "Asia/Tashkent";
 }
 
 /// Money limits.
@@ -328,6 +332,11 @@ pub struct Config {
     pub backup: BackupSettings,
     pub ui: UiSettings,
     pub customer_display: CustomerDisplaySettings,
+    /// ECommPay's Data API base (with its version), for reconciliation (`crate::reconcile`);
+    /// its token and secret live in the OS keyring only.
+    pub data_api_url: String,
+    /// The shop's time zone (IANA; see `crate::reconcile::zone`): the till's day.
+    pub time_zone: String,
 }
 
 impl Default for Config {
@@ -349,6 +358,8 @@ impl Default for Config {
             backup: BackupSettings::default(),
             ui: UiSettings::default(),
             customer_display: CustomerDisplaySettings::default(),
+            data_api_url: defaults::DATA_API_URL.into(),
+            time_zone: defaults::TIME_ZONE.into(),
         }
     }
 }
@@ -367,8 +378,16 @@ impl Config {
         for (name, value) in [
             ("gateway_url", &self.gateway_url),
             ("payment_page_url", &self.payment_page_url),
+            ("data_api_url", &self.data_api_url),
         ] {
             check_gateway_url(name, value, self.demo)?;
+        }
+        if crate::reconcile::zone::offset_seconds(&self.time_zone).is_none() {
+            return bad(format!(
+                "time_zone must be one of {}, not {:?}",
+                crate::reconcile::zone::names().join(", "),
+                self.time_zone
+            ));
         }
         if self.timing.db_watch_ms == 0 {
             return bad("timing.db_watch_ms must be positive".into());

@@ -161,6 +161,10 @@ pub enum TillError {
     Listener(String),
     #[error("I/O: {0}")]
     Io(#[from] std::io::Error),
+    #[error("no Data API token is stored for this till: run `cashier data-api set` (or Settings > Reconciliation)")]
+    DataApiMissing,
+    #[error("the Data API: {0}")]
+    DataApi(#[from] ecommpay::data_api::DataApiError),
     #[error("{0} has no open shift")]
     NoOpenShift(String),
     #[error("no shift {0}")]
@@ -245,6 +249,9 @@ impl TillError {
             TillError::AuditBroken(_) => "audit_broken",
             TillError::Listener(_) => "listener",
             TillError::Io(_) => "io",
+            TillError::DataApiMissing => "data_api_missing",
+            TillError::DataApi(e) if e.is_auth() => "data_api_refused",
+            TillError::DataApi(_) => "data_api_failed",
             TillError::NoOpenShift(_) => "no_open_shift",
             TillError::ShiftNotFound(_) => "shift_not_found",
             TillError::Spreadsheet(_) => "spreadsheet",

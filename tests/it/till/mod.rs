@@ -13,6 +13,7 @@ mod flows;
 
 mod matrix;
 mod page;
+mod reconcile;
 mod report;
 mod restart;
 mod resume;

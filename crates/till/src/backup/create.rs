@@ -136,6 +136,13 @@ impl Till {
                 }
                 keys.insert(names::API_SECRET.to_owned(), current);
             }
+            // The Data API's token and its secret are credentials too: they go with the
+            // API secret, or not at all.
+            for name in [names::DATA_API_TOKEN, names::DATA_API_SECRET] {
+                if let Some(v) = self.core.keys.get(name)? {
+                    keys.insert(name.to_owned(), v);
+                }
+            }
         }
         Ok(keys)
     }

@@ -10,6 +10,7 @@ use tokio::sync::broadcast;
 
 mod doctor;
 mod people;
+mod reconcile;
 mod report;
 mod settings;
 mod shifts;
