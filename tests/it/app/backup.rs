@@ -149,8 +149,8 @@ async fn a_real_till_whose_keys_are_missing_says_so_and_is_restored_over_itself(
             real_till(dir, &url, SECRET, &[]);
             cashier(
                 dir,
-                &["backup", "create", "--to", &file_text],
-                &format!("{PASSPHRASE}\n"),
+                &["backup", "create", "--to", &file_text, "--user", "Bobur"],
+                &format!("567800\n{PASSPHRASE}\n"),
             );
             // The keyring loses this till's keys (another OS user, a reinstall).
             let keys = OsKeyring::for_data_dir(dir);

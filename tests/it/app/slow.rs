@@ -39,7 +39,7 @@ async fn a_slow_gateway_gets_words_after_5_s_and_esc_asks_first() {
     )
     .await;
     app.select("[data-testid=signin-user]", "Bobur").await;
-    app.type_into("[data-testid=signin-pin]", "5678").await;
+    app.type_into("[data-testid=signin-pin]", "567800").await;
     app.click("[data-testid=signin-submit]").await;
     app.wait_focus("amount").await;
 
