@@ -121,3 +121,24 @@ pub async fn real_till(till: Till) -> Result<Booted, ApiError> {
     booted.restart_listener().await?;
     Ok(booted)
 }
+
+/// The demo started in place of a till that could not start (the fatal page's "Start the
+/// demo"): in its own folder with its own keys, signed in as at a normal start; every window
+/// starts afresh (`till_changed`).
+pub async fn demo_instead(app: &tauri::AppHandle) -> Result<(), ApiError> {
+    let dir = resolve_data_dir(None)?;
+    let (till, demo, user) = demo::start(&dir.join(DEMO_SUBDIR)).await?;
+    let events = till.subscribe();
+    till.resume_all()?;
+    let state = app.state::<crate::state::AppState>();
+    let generation = state.switch_to(Booted {
+        till: till.clone(),
+        demo: Some(demo),
+        listener: Mutex::new(None),
+    });
+    state.set_user(user);
+    crate::events::forward_from(app.clone(), till, generation, events);
+    crate::health::start_probe(app.clone());
+    crate::events::emit(app, crate::dto::UiEvent::TillChanged);
+    Ok(())
+}

@@ -44,6 +44,8 @@ pub struct Demo {
     sandbox: RunningSandbox,
     listener: ListenerHandle,
     pub public_url: String,
+    /// The demo's keys are in its own file: this computer has no Secret Service.
+    pub keys_in_file: bool,
 }
 
 impl Demo {
@@ -69,8 +71,21 @@ impl Demo {
                 .collect(),
             gateway_url: till::config::defaults::GATEWAY_URL.to_owned(),
             payment_page_url: till::config::defaults::PAYMENT_PAGE_URL.to_owned(),
+            keys_in_file: self.keys_in_file,
         }
     }
+}
+
+/// Whether `e` says the demo till's keys are not the ones its database was made with.
+fn lost_keys(e: &TillError) -> bool {
+    matches!(
+        e.code(),
+        "keys_missing"
+            | "data_key_missing"
+            | "data_key_mismatch"
+            | "pin_key_mismatch"
+            | "audit_key"
+    )
 }
 
 /// The address other machines on the LAN reach this one at, if any (no packet is sent: a UDP
@@ -111,21 +126,35 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<Session>), TillErro
         .await
         .map_err(|e| TillError::Listener(format!("the demo gateway could not start: {e}")))?;
     let public_url = public_url.unwrap_or_else(|| sandbox.base_url().to_owned());
-    let till = Till::init_demo(
-        dir,
-        &InitOptions {
-            project_id: PROJECT_ID,
-            gateway_url: sandbox.base_url().to_owned(),
-            till_code: TILL_CODE.into(),
-            // Where a phone can open the link (the LAN address, as for the bot pages).
-            payment_page_url: Some(format!(
-                "{public_url}{}",
-                ecommpay_sandbox::payment_page::PATH
-            )),
-            // The folder's choice stays; unset, it is the Payment Page (no public listener).
-            flow: None,
-        },
-    )?;
+    let opts = InitOptions {
+        project_id: PROJECT_ID,
+        gateway_url: sandbox.base_url().to_owned(),
+        till_code: TILL_CODE.into(),
+        // Where a phone can open the link (the LAN address, as for the bot pages).
+        payment_page_url: Some(format!(
+            "{public_url}{}",
+            ecommpay_sandbox::payment_page::PATH
+        )),
+        // The folder's choice stays; unset, it is the Payment Page (no public listener).
+        flow: None,
+    };
+    let till = match Till::init_demo(dir, &opts) {
+        // The demo's keys were in a keyring that is gone now (or the other way round): its
+        // till is throwaway, so it starts afresh and the old folder is kept aside.
+        Err(e) if lost_keys(&e) => {
+            let aside = dir.with_file_name(format!(
+                "{}.old-{}",
+                dir.file_name().and_then(|n| n.to_str()).unwrap_or("demo"),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs())
+            ));
+            tracing::warn!(code = e.code(), aside = %aside.display(), "the demo's keys are gone: a new demo till");
+            std::fs::rename(dir, &aside)?;
+            Till::init_demo(dir, &opts)?
+        }
+        other => other?,
+    };
     let demo = till.demo_authority()?;
     if !till.secret_configured()? {
         till.set_secret(&demo, SECRET)?;
@@ -158,12 +187,14 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<Session>), TillErro
         .into_iter()
         .filter(|u| u.role == Role::Cashier)
         .find_map(|u| till.demo_session(&u.name).ok());
+    let keys_in_file = till.keys_in_file();
     Ok((
         till,
         Demo {
             sandbox,
             listener,
             public_url,
+            keys_in_file,
         },
         cashier,
     ))

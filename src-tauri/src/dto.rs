@@ -64,6 +64,9 @@ pub struct DemoInfo {
     pub gateway_url: String,
     /// ECommPay's production Payment Page, offered with it.
     pub payment_page_url: String,
+    /// The computer has no Secret Service: the demo's throwaway keys are in a file of its own
+    /// folder, and a real till cannot be set up here until there is one (the banner says how).
+    pub keys_in_file: bool,
 }
 
 /// How a till starts a sale (see `till::config::SaleFlow`).

@@ -13,7 +13,9 @@ import { History } from "./screens/History";
 import { Payouts } from "./screens/Payouts";
 import { Settings } from "./screens/Settings";
 import { KeysMissing } from "./screens/KeysMissing";
+import { Fatal, NoKeyringBanner } from "./screens/Fatal";
 import { RestoreForm } from "./screens/Backup";
+import { ReconcileBanner } from "./screens/Reconcile";
 import { SignOutButton } from "./screens/SignOut";
 import { onReturnAsked } from "./returns";
 
@@ -23,7 +25,7 @@ const LANG_NAMES: Record<Lang, string> = { uz: "O'zbekcha", ru: "Русский"
 const TABS: Tab[] = ["sale", "history", "payouts", "settings"];
 
 export function App() {
-  const { t, tError, lang } = useI18n();
+  const { t, lang } = useI18n();
   const store = useStore();
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [fatal, setFatal] = useState<ApiError | null>(null);
@@ -103,13 +105,7 @@ export function App() {
   }
 
   if (fatal) {
-    return (
-      <main class="fatal" data-testid="fatal">
-        <h1>{t("error.title")}</h1>
-        <p>{tError(fatal)}</p>
-        <pre>{fatal.message}</pre>
-      </main>
-    );
+    return <Fatal error={fatal} />;
   }
   if (!info) return <main class="loading" />;
 
@@ -168,12 +164,14 @@ export function App() {
           </>
         )}
       </header>
+      {info.demo?.keys_in_file && <NoKeyringBanner />}
       {!store.gatewayOk && (
         <div class="banner down" role="alert" data-testid="banner-gateway">
           {/* A Payment Page sale needs no connection to start: only its result waits. */}
           {t(info.flow === "payment_page" ? "banner.gateway_down_page" : "banner.gateway_down")}
         </div>
       )}
+      {user && <ReconcileBanner />}
       {backupOverdue && (
         <div class="banner down" role="alert" data-testid="banner-backup">
           {t("banner.backup_overdue")}

@@ -99,6 +99,8 @@ export const api = {
   restoreBackup: (path: string, passphrase: string) =>
     call<RestoredDto>("restore_backup", { path, passphrase }),
   displayPrefs: () => call<DisplayPrefs>("display_prefs"),
+  openDataFolder: () => call<string>("open_data_folder"),
+  startDemo: () => call<void>("start_demo"),
 };
 
 /** Subscribes to the shell's pushed events (no polling anywhere). */

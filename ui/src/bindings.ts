@@ -41,7 +41,12 @@ gateway_url: string,
 /**
  * ECommPay's production Payment Page, offered with it.
  */
-payment_page_url: string, };
+payment_page_url: string, 
+/**
+ * The computer has no Secret Service: the demo's throwaway keys are in a file of its own
+ * folder, and a real till cannot be set up here until there is one (the banner says how).
+ */
+keys_in_file: boolean, };
 
 export type SaleFlowDto = "payment_page" | "gate";
 
@@ -320,4 +325,6 @@ export type Command =
   | "sign_in_choices"
   | "shift_start"
   | "display_prefs"
+  | "open_data_folder"
+  | "start_demo"
 ;

@@ -107,7 +107,8 @@ pub async fn backup_now(state: State<'_, AppState>) -> ApiResult<BackupDoneDto> 
 
 /// Restores a backup file and runs the restored till at once (every window starts afresh).
 /// Only on the first start (the demo is running) into the data folder, or over a real till
-/// whose keys are missing from this computer's keyring (its data is replaced).
+/// whose keys are missing from this computer's keyring or that could not start at all (its
+/// data is replaced).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn restore_backup(
     app: AppHandle,
@@ -116,23 +117,24 @@ pub async fn restore_backup(
     passphrase: String,
 ) -> ApiResult<RestoredDto> {
     ready(&state).await;
-    let current = state.till()?;
+    // The till could not start at all (the fatal page): the backup replaces what is there.
+    let current = state.till().ok();
     let demo = state.is_demo();
     let (till, restored) = blocking(move || {
-        let replace = if demo {
-            false
-        } else if !current.missing_keys()?.is_empty() {
-            true
-        } else {
-            return Err(ApiError::new(
-                ErrorCode::Forbidden,
-                "this till has its keys: a backup is restored on a new computer, or over a till whose keys are missing",
-            ));
+        let replace = match &current {
+            None => true,
+            Some(_) if demo => false,
+            Some(c) if !c.missing_keys()?.is_empty() => true,
+            Some(_) => {
+                return Err(ApiError::new(
+                    ErrorCode::Forbidden,
+                    "this till has its keys: a backup is restored on a new computer, or over a till whose keys are missing",
+                ))
+            }
         };
-        let dir = if demo {
-            resolve_data_dir(None)?
-        } else {
-            current.data_dir().to_owned()
+        let dir = match &current {
+            Some(c) if !demo => c.data_dir().to_owned(),
+            _ => resolve_data_dir(None)?,
         };
         Ok(Till::restore_backup(
             &PathBuf::from(path.trim()),

@@ -13,6 +13,7 @@ use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::state::AppState;
 
 pub mod backup;
+pub mod fatal;
 pub mod history;
 pub mod payouts;
 pub mod sale;
@@ -90,6 +91,8 @@ macro_rules! all_commands {
             $crate::commands::session::sign_in_choices,
             $crate::commands::session::shift_start,
             $crate::commands::sale::display_prefs,
+            $crate::commands::fatal::open_data_folder,
+            $crate::commands::fatal::start_demo,
         ]
     };
 }

@@ -46,4 +46,6 @@ pub const NAMES: &[&str] = &[
     "sign_in_choices",
     "shift_start",
     "display_prefs",
+    "open_data_folder",
+    "start_demo",
 ];

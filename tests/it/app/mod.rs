@@ -18,6 +18,7 @@ mod flows;
 mod history;
 mod keyboard;
 mod link_missing;
+mod nokeyring;
 mod payment_page;
 mod phone;
 mod reconnect;
@@ -79,7 +80,7 @@ impl App {
         prepare: impl FnOnce(&std::path::Path),
         ready_css: &str,
     ) -> App {
-        App::launch(name, prepare, ready_css, true, None).await
+        App::launch(name, prepare, ready_css, true, None, &[]).await
     }
 
     /// The app killed with SIGKILL (no clean-up, like a power cut); returns its data folder.
@@ -107,12 +108,22 @@ impl App {
 
     /// The app started again on the data folder of one that [`App::crash`]ed.
     pub async fn restart(name: &'static str, data: tempfile::TempDir, ready_css: &str) -> App {
-        App::launch(name, |_| {}, ready_css, true, Some(data)).await
+        App::launch(name, |_| {}, ready_css, true, Some(data), &[]).await
     }
 
     /// Starts the app in demo mode with the native save dialog (no `CASHIER_EXPORT_DIR`).
     pub async fn start_with_dialogs(name: &'static str) -> App {
-        App::launch(name, |_| {}, "[data-testid=amount]", false, None).await
+        App::launch(name, |_| {}, "[data-testid=amount]", false, None, &[]).await
+    }
+
+    /// Like [`App::start_until`], with more environment for the app (e.g. no D-Bus session).
+    pub async fn start_in_env(
+        name: &'static str,
+        prepare: impl FnOnce(&std::path::Path),
+        ready_css: &str,
+        env: &[(&str, &str)],
+    ) -> App {
+        App::launch(name, prepare, ready_css, true, None, env).await
     }
 
     async fn launch(
@@ -121,6 +132,7 @@ impl App {
         ready_css: &str,
         export_dir: bool,
         data: Option<tempfile::TempDir>,
+        env: &[(&str, &str)],
     ) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
@@ -158,6 +170,7 @@ impl App {
                 ])
                 .env("CASHIER_DATA_DIR", data.path())
                 .env("CASHIER_DEMO_LOOPBACK", "1")
+                .envs(env.iter().copied())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null());
             if export_dir {

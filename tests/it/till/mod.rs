@@ -12,6 +12,7 @@ mod faults;
 mod flows;
 
 mod matrix;
+mod nokeyring;
 mod page;
 mod reconcile;
 mod report;

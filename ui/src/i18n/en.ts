@@ -1,9 +1,11 @@
 // English: the source dictionary. Every other language must have every key (typed).
 import type { ErrorCode } from "../bindings";
 import { reportEn } from "./report.ts";
+import { fatalEn } from "./fatal.ts";
 
 export const en = {
   ...reportEn,
+  ...fatalEn,
   "app.title": "Cashier",
   "app.demo": "DEMO",
   "app.demo_hint": "Demo mode: payments go to a built-in test gateway; no real money moves.",

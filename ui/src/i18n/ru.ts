@@ -2,9 +2,11 @@
 import type { ErrorCode } from "../bindings";
 import type { Key } from "./en";
 import { reportRu } from "./report.ts";
+import { fatalRu } from "./fatal.ts";
 
 export const ru: Record<Key, string> = {
   ...reportRu,
+  ...fatalRu,
   "app.title": "Касса",
   "app.demo": "ДЕМО",
   "app.demo_hint": "Демо-режим: платежи идут во встроенный тестовый шлюз, настоящие деньги не списываются.",

@@ -2,9 +2,11 @@
 import type { ErrorCode } from "../bindings";
 import type { Key } from "./en";
 import { reportUz } from "./report.ts";
+import { fatalUz } from "./fatal.ts";
 
 export const uz: Record<Key, string> = {
   ...reportUz,
+  ...fatalUz,
   "app.title": "Kassa",
   "app.demo": "DEMO",
   "app.demo_hint": "Demo rejim: to'lovlar ichki sinov shlyuziga boradi, haqiqiy pul yechilmaydi.",

@@ -191,6 +191,9 @@ mod tests {
         assert_eq!(err.code(), "keyring_failure");
         cfg.demo = true;
         let keys = demo_keyring(dir.path(), &mut cfg).unwrap();
-        assert!(keys.is_plain_file(), "a demo folder with its key file keeps it");
+        assert!(
+            keys.is_plain_file(),
+            "a demo folder with its key file keeps it"
+        );
     }
 }
