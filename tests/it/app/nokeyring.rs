@@ -131,3 +131,31 @@ async fn a_real_till_without_a_secret_service_gets_the_fatal_page_and_can_start_
     app.shot("nokeyring-fatal-demo-sale").await;
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_demo_whose_keys_were_in_a_keyring_that_is_gone_starts_afresh() {
+    // The demo folder set up with the keyring (its database holds the keys' check values);
+    // then the keyring is gone (locked, uninstalled, another session).
+    let app = App::start_in_env(
+        "nokeyring-afresh",
+        |dir| super::demo_config(dir, &[]),
+        "[data-testid=amount]",
+        ENV,
+    )
+    .await;
+    app.wait_css("[data-testid=banner-no-keyring]").await;
+    assert_private_key_file(&app.data.path().join("demo"));
+    let aside: Vec<_> = std::fs::read_dir(app.data.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("demo.old-"))
+        .collect();
+    assert_eq!(
+        aside.len(),
+        1,
+        "the old demo folder is kept aside: {aside:?}"
+    );
+    app.sale("5000", "uzcard-ok").await;
+    app.stop().await;
+}
