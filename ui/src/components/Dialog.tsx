@@ -24,9 +24,39 @@ export function Dialog(p: {
   useEffect(() => {
     opener.current = document.activeElement;
     const el = box.current;
-    const first = el?.querySelector<HTMLElement>("[autofocus]") ?? el?.querySelector<HTMLElement>(FOCUSABLE);
-    (first ?? el)?.focus();
+    const firstOf = () =>
+      el?.querySelector<HTMLElement>("[autofocus]") ?? el?.querySelector<HTMLElement>(FOCUSABLE) ?? el;
+    firstOf()?.focus();
+    // Modal: whatever moves focus out while it is open (a banner that appears, a screen that
+    // sends focus home, a re-render that drops the focused node) gets it back, so Enter and
+    // Esc keep working (a cashier's keyboard must never go dead behind a question).
+    const keep = () =>
+      setTimeout(() => {
+        if (el && document.contains(el) && !el.contains(document.activeElement)) firstOf()?.focus();
+      }, 0);
+    // A key that arrives while focus is outside anyway (a focused node dropped without a
+    // focus event) is the dialog's: Esc closes it, Enter presses its first button.
+    const onDocKey = (e: KeyboardEvent) => {
+      if (!el || !document.contains(el) || el.contains(document.activeElement)) return;
+      const f = firstOf();
+      f?.focus();
+      if (e.key === "Escape") {
+        e.preventDefault();
+        e.stopPropagation();
+        close.current();
+      } else if (e.key === "Enter" && f instanceof HTMLButtonElement) {
+        e.preventDefault();
+        e.stopPropagation();
+        f.click();
+      }
+    };
+    el?.addEventListener("focusout", keep);
+    document.addEventListener("focusin", keep);
+    document.addEventListener("keydown", onDocKey, true);
     return () => {
+      el?.removeEventListener("focusout", keep);
+      document.removeEventListener("focusin", keep);
+      document.removeEventListener("keydown", onDocKey, true);
       const to = back.current?.() ?? (opener.current as HTMLElement | null);
       if (to && document.contains(to)) to.focus();
     };
