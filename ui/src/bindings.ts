@@ -254,6 +254,16 @@ export type TotalsDto = { paid_count: number, paid_sum: number, unpaid_count: nu
  */
 net: number, };
 
+export type ReconcileItemDto = { kind: string, payment_id: string, payment_type: string, till_state: string | null, gateway_status: string | null, till_amount: number | null, gateway_amount: number | null, 
+/**
+ * What the gateway gave when it was not an integer of tiyin.
+ */
+gateway_amount_raw: string | null, at: string | null, loud: boolean, is_difference: boolean, };
+
+export type ReconcileReportDto = { date: string, time_zone: string, operations_fetched: number, pages: number, till_payments: number, matched: number, differences: number, other_tills: number, missed_successes: Array<string>, items: Array<ReconcileItemDto>, };
+
+export type ReconcileStatusDto = { configured: boolean, last_date: string | null, last_differences: number, missed_successes: Array<string>, };
+
 export type UserTileDto = { id: number, name: string, role: RoleDto, 
 /**
  * Until when wrong PINs lock the user out (Unix ms), when that is still ahead.
@@ -321,6 +331,9 @@ export type Command =
   | "backup_now"
   | "restore_backup"
   | "history_totals"
+  | "reconcile_day"
+  | "set_data_api"
+  | "reconcile_status"
   | "returnable"
   | "sign_in_choices"
   | "shift_start"

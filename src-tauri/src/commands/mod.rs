@@ -16,6 +16,7 @@ pub mod backup;
 pub mod fatal;
 pub mod history;
 pub mod payouts;
+pub mod reconcile;
 pub mod sale;
 pub mod session;
 pub mod settings;
@@ -87,6 +88,9 @@ macro_rules! all_commands {
             $crate::commands::backup::backup_now,
             $crate::commands::backup::restore_backup,
             $crate::commands::history::history_totals,
+            $crate::commands::reconcile::reconcile_day,
+            $crate::commands::reconcile::set_data_api,
+            $crate::commands::reconcile::reconcile_status,
             $crate::commands::payouts::returnable,
             $crate::commands::session::sign_in_choices,
             $crate::commands::session::shift_start,

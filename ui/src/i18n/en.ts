@@ -1,10 +1,12 @@
 // English: the source dictionary. Every other language must have every key (typed).
 import type { ErrorCode } from "../bindings";
 import { reportEn } from "./report.ts";
+import { reconcileEn } from "./reconcile.ts";
 import { fatalEn } from "./fatal.ts";
 
 export const en = {
   ...reportEn,
+  ...reconcileEn,
   ...fatalEn,
   "app.title": "Cashier",
   "app.demo": "DEMO",

@@ -2,10 +2,12 @@
 import type { ErrorCode } from "../bindings";
 import type { Key } from "./en";
 import { reportRu } from "./report.ts";
+import { reconcileRu } from "./reconcile.ts";
 import { fatalRu } from "./fatal.ts";
 
 export const ru: Record<Key, string> = {
   ...reportRu,
+  ...reconcileRu,
   ...fatalRu,
   "app.title": "Касса",
   "app.demo": "ДЕМО",

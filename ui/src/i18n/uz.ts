@@ -2,10 +2,12 @@
 import type { ErrorCode } from "../bindings";
 import type { Key } from "./en";
 import { reportUz } from "./report.ts";
+import { reconcileUz } from "./reconcile.ts";
 import { fatalUz } from "./fatal.ts";
 
 export const uz: Record<Key, string> = {
   ...reportUz,
+  ...reconcileUz,
   ...fatalUz,
   "app.title": "Kassa",
   "app.demo": "DEMO",

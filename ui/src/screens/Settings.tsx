@@ -12,6 +12,7 @@ import { ReconnectForm } from "./Reconnect";
 import { Field } from "./Field";
 import { FlowSection } from "./Flow";
 import { DisplaySettings } from "./DisplaySettings";
+import { ReconcileSection } from "./Reconcile";
 
 /** The settings a manager edits here (the rest are for the `cashier` tool). */
 const EDITABLE = [
@@ -334,6 +335,7 @@ export function Settings({
           <p>{t("settings.data_dir")}: <code>{view.data_dir}</code></p>
           {!info.demo && <BackupSection />}
           <DisplaySettings />
+          {!info.demo && <ReconcileSection />}
           <MyPin />
           <h3>{t("settings.users")}</h3>
           <ul class="users" data-testid="users">

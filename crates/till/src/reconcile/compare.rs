@@ -237,3 +237,131 @@ fn same_day(t: ecommpay::data_api::LocalDateTime, date: NaiveDate) -> bool {
         && u32::from(t.month()) == date.month()
         && u32::from(t.day()) == date.day()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SaleFlow;
+    use ecommpay::data_api::LocalDateTime;
+    use ecommpay::{PaymentStatus, Tiyin};
+    use serde_json::json;
+
+    fn zone() -> Zone {
+        Zone::new("Asia/Tashkent").unwrap()
+    }
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+    }
+
+    fn till(pid: &str, state: State, status: Option<&str>, at_ms: i64) -> Payment {
+        Payment {
+            id: 1,
+            payment_id: pid.into(),
+            kind: Kind::Sale,
+            amount: Tiyin::new(150_000),
+            currency: "UZS".into(),
+            project_id: 1,
+            customer_id: "c".into(),
+            customer_ip: "127.0.0.1".into(),
+            description: None,
+            card_id: None,
+            masked_card: None,
+            state,
+            gateway_status: status.map(str::to_owned),
+            code: None,
+            message: None,
+            request_id: None,
+            redirect_url: None,
+            redirect_method: None,
+            created_by: None,
+            created_at: at_ms,
+            sent_at: Some(at_ms),
+            answered_at: None,
+            final_at: None,
+            follow_until: 0,
+            abandoned_at: None,
+            send_attempts: 1,
+            poll_count: 0,
+            last_error: None,
+            flagged: false,
+            flow: SaleFlow::PaymentPage,
+            link_expires_at: None,
+            gateway_url: String::new(),
+            payment_page_url: String::new(),
+            secret_id: None,
+            interrupted_at: None,
+        }
+    }
+
+    fn op(pid: &str, status: &str, amount: serde_json::Value, at: &str) -> DataOperation {
+        DataOperation {
+            payment_id: pid.into(),
+            operation_id: format!("op-{pid}-{status}"),
+            operation_type: Some(OperationType::Sale),
+            status: Some(PaymentStatus::parse(status)),
+            amount: amount.as_i64().map(Tiyin::new),
+            currency: Some("UZS".into()),
+            project_id: Some(1),
+            created_at: Some(LocalDateTime::parse(at).unwrap()),
+            completed_at: None,
+            instrument: None,
+            raw: json!({"sum_initial": {"amount": amount, "currency": "UZS"}}),
+        }
+    }
+
+    #[test]
+    fn an_amount_that_is_not_integer_tiyin_is_a_difference_never_zero() {
+        let noon = zone().day_start_ms(day()) + 12 * 3_600_000;
+        let mine = [till("T1-a", State::Success, Some("success"), noon)];
+        let ops = [op("T1-a", "success", json!(1500.00), "2026-12-01 12:00:01")];
+        let (items, matched) = compare(day(), zone(), "T1", &mine, &ops, |_| true);
+        assert_eq!(matched, 0);
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].kind, ItemKind::AmountDiffers);
+        assert_eq!(items[0].gateway_amount, None);
+        assert_eq!(items[0].gateway_amount_raw.as_deref(), Some("1500.0"));
+    }
+
+    #[test]
+    fn near_midnight_it_matches_by_payment_id_and_reports_by_the_tills_day() {
+        let z = zone();
+        let last_second = z.day_start_ms(day()) + 24 * 3_600_000 - 500;
+        // Written at 23:59:59.5 here, created at 00:00:01 the next day at the gateway.
+        let mine = [till(
+            "T1-late",
+            State::Success,
+            Some("success"),
+            last_second,
+        )];
+        let ops = [
+            op("T1-late", "success", json!(150_000), "2026-12-02 00:00:01"),
+            // The next day's own operations (fetched in the margin) are not this day's.
+            op("T2-next", "success", json!(150_000), "2026-12-02 00:30:00"),
+            // This till's payment of the day before, at the gateway this day: not "missing".
+            op(
+                "T1-before",
+                "success",
+                json!(150_000),
+                "2026-12-01 00:00:02",
+            ),
+        ];
+        let (items, matched) = compare(day(), z, "T1", &mine, &ops, |id| id == "T1-before");
+        assert_eq!((items.len(), matched), (0, 1), "{items:?}");
+
+        // A declined sale the gateway paid is loud; a Payment Page link that expired unopened
+        // was never at the gateway.
+        let noon = z.day_start_ms(day()) + 12 * 3_600_000;
+        let mine = [
+            till("T1-d", State::Failed, Some("decline"), noon),
+            till("T1-x", State::Failed, Some(LINK_EXPIRED), noon),
+        ];
+        let ops = [op("T1-d", "success", json!(150_000), "2026-12-01 12:00:00")];
+        let (items, matched) = compare(day(), z, "T1", &mine, &ops, |_| true);
+        assert_eq!(matched, 1);
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].kind, ItemKind::MissedSuccess);
+        assert!(items[0].loud && items[0].kind.is_difference());
+        assert!(!ItemKind::OtherTill.is_difference());
+    }
+}
