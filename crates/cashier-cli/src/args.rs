@@ -118,6 +118,13 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditCmd,
     },
+    /// Shifts: open, close (the Z report), the X report, the list.
+    Shift {
+        #[command(subcommand)]
+        action: crate::shift::ShiftCmd,
+    },
+    /// A day's report across shifts (with the audit chain's head), or one shift's.
+    Report(crate::report::ReportArgs),
     /// Compare a day of this till's payments with ECommPay's records (the Data API): exit 0
     /// when nothing differs, 1 when differences were found, 2 on error.
     Reconcile {
@@ -318,4 +325,7 @@ pub struct HistoryArgs {
     /// Export every matching row as CSV.
     #[arg(long)]
     pub csv: bool,
+    /// Export every matching row as XLSX to FILE (typed cells, the till's language).
+    #[arg(long, value_name = "FILE", conflicts_with = "csv")]
+    pub xlsx: Option<PathBuf>,
 }

@@ -110,6 +110,8 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
         Command::Audit {
             action: AuditCmd::Verify,
         } => crate::backup::audit_verify(&till, out),
+        Command::Shift { action } => crate::shift::shift(&till, out, action),
+        Command::Report(args) => crate::report::report(&till, out, args),
         Command::Reconcile { date } => crate::reconcile::reconcile(&till, &date, out).await,
         Command::DataApi { action } => crate::reconcile::data_api(&till, action, out),
         Command::Connect {
@@ -494,6 +496,9 @@ fn history_filter(a: &HistoryArgs) -> Result<HistoryFilter, TillError> {
 
 fn history(till: &Till, out: Out, a: HistoryArgs) -> Result<i32, TillError> {
     let filter = history_filter(&a)?;
+    if let Some(path) = &a.xlsx {
+        return crate::shift::history_xlsx(till, out, &filter, path);
+    }
     if a.csv {
         let stdout = std::io::stdout();
         let n = till.export_csv(stdout.lock(), &filter, |_| {})?;

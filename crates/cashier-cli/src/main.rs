@@ -7,7 +7,9 @@ mod backup;
 mod commands;
 mod out;
 mod reconcile;
+mod report;
 mod run;
+mod shift;
 
 use clap::Parser;
 

@@ -18,6 +18,7 @@ mod reconcile;
 mod report;
 mod restart;
 mod resume;
+mod shifts;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

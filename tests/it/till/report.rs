@@ -236,7 +236,11 @@ async fn a_locked_user_shows_as_locked_and_a_shift_starts_at_the_sign_in() {
         .all(|u| u.can_sign_in() && u.last_sign_in.is_none()));
     let session = t.till.sign_in("bek", "222222").unwrap();
     let bek = session.user().clone();
-    assert_eq!(t.till.current_shift_start(bek.id).unwrap(), None, "no shift yet");
+    assert_eq!(
+        t.till.current_shift_start(bek.id).unwrap(),
+        None,
+        "no shift yet"
+    );
     // Signing in to the app opens a cashier's shift: "this shift" starts there.
     t.till.shift_at_sign_in(&session).unwrap();
     let since = t

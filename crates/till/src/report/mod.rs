@@ -29,7 +29,7 @@ use crate::error::Result;
 pub mod export;
 mod text;
 
-pub use text::{Lang, Words};
+pub use text::{Lang, Words, WIDTH};
 
 /// A count and the sum of the amounts it counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -295,11 +295,14 @@ fn totals_lines(t: &Totals, w: &Words, out: &mut Vec<String>) {
 
 fn payment_lines(l: &PaymentLine, w: &Words, out: &mut Vec<String>) {
     out.push(cut(&format!("  {}", l.payment_id)));
-    let mut second = format!("    {} · {}", som(l.amount, w), state_word(l, w));
+    out.push(cut(&format!(
+        "    {} · {}",
+        som(l.amount, w),
+        state_word(l, w)
+    )));
     if l.note == Some(Note::EndedAfterClose) {
-        second.push_str(&format!(" ({})", w.ended_note));
+        out.push(cut(&format!("    ({})", w.ended_note)));
     }
-    out.push(cut(&second));
 }
 
 fn first_last(
