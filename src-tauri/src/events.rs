@@ -98,6 +98,7 @@ pub fn forward_from(
     generation: u64,
     mut rx: tokio::sync::broadcast::Receiver<TillEvent>,
 ) {
+    crate::commands::print::print_after_sales(&app, &till);
     tauri::async_runtime::spawn(async move {
         loop {
             let received = rx.recv().await;

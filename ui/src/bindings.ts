@@ -264,6 +264,16 @@ export type ReconcileReportDto = { date: string, time_zone: string, operations_f
 
 export type ReconcileStatusDto = { configured: boolean, last_date: string | null, last_differences: number, missed_successes: Array<string>, };
 
+export type ReceiptDto = { payment_id: string, width: number, lines: Array<ReceiptLineDto>, 
+/**
+ * Whether a printer is set (`printer.address`): "Print" is offered only then.
+ */
+printer_configured: boolean, };
+
+export type ReceiptLineDto = { "kind": "text", text: string, bold: boolean, } | { "kind": "big", text: string, } | { "kind": "qr", data: string, svg: string | null, };
+
+export type PrintFailedDto = { payment_id: string, error: ApiError, };
+
 export type UserTileDto = { id: number, name: string, role: RoleDto, 
 /**
  * Until when wrong PINs lock the user out (Unix ms), when that is still ahead.
@@ -334,6 +344,10 @@ export type Command =
   | "reconcile_day"
   | "set_data_api"
   | "reconcile_status"
+  | "receipt_preview"
+  | "print_receipt"
+  | "print_pay_slip"
+  | "test_print"
   | "returnable"
   | "sign_in_choices"
   | "shift_start"

@@ -98,6 +98,15 @@ pub enum Command {
     /// Show a payment another process drives (the app, `cashier sale`): its link and its result
     /// as they reach the database, then exit as `sale` does. Reads only.
     Watch { payment_id: String },
+    /// Print a payment's slip on `printer.address` (`--preview`: its text here; `--pay`: an
+    /// open sale's "scan to pay" slip).
+    Receipt {
+        payment_id: String,
+        #[arg(long)]
+        pay: bool,
+        #[arg(long)]
+        preview: bool,
+    },
     /// Every gateway message of one payment, in order (redacted).
     Timeline { payment_id: String },
     /// Settings.

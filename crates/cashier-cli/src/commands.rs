@@ -168,7 +168,10 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
             let a = amount(&a)?;
             let _listener = start_listener_if_enabled(&till).await;
             let handle = till.start_sale(a, Some("cli")).await?;
-            Ok(follow_in_terminal(&till, &out, handle, true).await)
+            let pid = handle.payment_id.clone();
+            let code = follow_in_terminal(&till, &out, handle, true).await;
+            crate::receipt::after_sale(&till, &out, &pid).await;
+            Ok(code)
         }
         Command::History(args) => history(&till, out, args),
         Command::Cards => {
@@ -325,6 +328,11 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
             Ok(OK)
         }
         Command::Watch { payment_id } => Ok(crate::run::watch(&till, &out, &payment_id).await),
+        Command::Receipt {
+            payment_id,
+            pay,
+            preview,
+        } => crate::receipt::receipt(&till, out, &payment_id, pay, preview).await,
         Command::Listen => {
             let stop = stop_requested();
             let listener = till.start_listener().await?;

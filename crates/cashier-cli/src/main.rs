@@ -6,6 +6,7 @@ mod auth;
 mod backup;
 mod commands;
 mod out;
+mod receipt;
 mod reconcile;
 mod report;
 mod run;

@@ -332,6 +332,8 @@ pub struct Config {
     pub backup: BackupSettings,
     pub ui: UiSettings,
     pub customer_display: CustomerDisplaySettings,
+    /// The receipt printer (see [`crate::print`]).
+    pub printer: crate::print::PrinterSettings,
     /// ECommPay's Data API base (with its version), for reconciliation (`crate::reconcile`);
     /// its token and secret live in the OS keyring only.
     pub data_api_url: String,
@@ -358,6 +360,7 @@ impl Default for Config {
             backup: BackupSettings::default(),
             ui: UiSettings::default(),
             customer_display: CustomerDisplaySettings::default(),
+            printer: crate::print::PrinterSettings::default(),
             data_api_url: defaults::DATA_API_URL.into(),
             time_zone: defaults::TIME_ZONE.into(),
         }
@@ -465,6 +468,7 @@ impl Config {
         {
             return bad("customer_display.monitor must name a monitor, or be unset".into());
         }
+        self.printer.validate().map_err(TillError::Config)?;
         if self.callback.enabled {
             if self
                 .callback
@@ -650,7 +654,7 @@ fn is_optional_key(key: &str) -> bool {
     matches!(
         key,
         "callback.public_url" | "sale.flow" | "backup.folder" | "customer_display.monitor"
-    )
+    ) || crate::print::PrinterSettings::OPTIONAL_KEYS.contains(&key)
 }
 
 fn parse_like(old: Option<&toml::Value>, text: &str) -> Option<toml::Value> {

@@ -45,6 +45,7 @@ pub mod keystore;
 pub mod listener;
 pub mod lock;
 pub mod pepper;
+pub mod print;
 pub mod reconcile;
 pub mod report;
 mod till;

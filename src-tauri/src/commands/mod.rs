@@ -16,6 +16,7 @@ pub mod backup;
 pub mod fatal;
 pub mod history;
 pub mod payouts;
+pub mod print;
 pub mod reconcile;
 pub mod sale;
 pub mod session;
@@ -91,6 +92,10 @@ macro_rules! all_commands {
             $crate::commands::reconcile::reconcile_day,
             $crate::commands::reconcile::set_data_api,
             $crate::commands::reconcile::reconcile_status,
+            $crate::commands::print::receipt_preview,
+            $crate::commands::print::print_receipt,
+            $crate::commands::print::print_pay_slip,
+            $crate::commands::print::test_print,
             $crate::commands::payouts::returnable,
             $crate::commands::session::sign_in_choices,
             $crate::commands::session::shift_start,

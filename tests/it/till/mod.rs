@@ -14,6 +14,7 @@ mod flows;
 mod matrix;
 mod nokeyring;
 mod page;
+mod print;
 mod reconcile;
 mod report;
 mod restart;

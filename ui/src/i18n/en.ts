@@ -1,11 +1,13 @@
 // English: the source dictionary. Every other language must have every key (typed).
 import type { ErrorCode } from "../bindings";
 import { reportEn } from "./report.ts";
+import { printEn } from "./print.ts";
 import { reconcileEn } from "./reconcile.ts";
 import { fatalEn } from "./fatal.ts";
 
 export const en = {
   ...reportEn,
+  ...printEn,
   ...reconcileEn,
   ...fatalEn,
   "app.title": "Cashier",

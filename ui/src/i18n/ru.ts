@@ -2,11 +2,13 @@
 import type { ErrorCode } from "../bindings";
 import type { Key } from "./en";
 import { reportRu } from "./report.ts";
+import { printRu } from "./print.ts";
 import { reconcileRu } from "./reconcile.ts";
 import { fatalRu } from "./fatal.ts";
 
 export const ru: Record<Key, string> = {
   ...reportRu,
+  ...printRu,
   ...reconcileRu,
   ...fatalRu,
   "app.title": "Касса",

@@ -2,11 +2,13 @@
 import type { ErrorCode } from "../bindings";
 import type { Key } from "./en";
 import { reportUz } from "./report.ts";
+import { printUz } from "./print.ts";
 import { reconcileUz } from "./reconcile.ts";
 import { fatalUz } from "./fatal.ts";
 
 export const uz: Record<Key, string> = {
   ...reportUz,
+  ...printUz,
   ...reconcileUz,
   ...fatalUz,
   "app.title": "Kassa",

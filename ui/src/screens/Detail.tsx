@@ -8,6 +8,7 @@ import { formatSom } from "../money";
 import { useI18n } from "../i18n";
 import type { Key } from "../i18n/en";
 import { declineKey } from "../words";
+import { Receipt } from "./Receipt";
 import { peopleState, returnFor, returnOffer, returnOfferText, rowAmount, signedSom, timelineText, type ReturnFor } from "../report";
 
 export function Detail({
@@ -100,6 +101,7 @@ export function Detail({
                 )}
               </div>
             )}
+            {row.state === "success" && <Receipt paymentId={paymentId} />}
             <h3>{t("detail.timeline")}</h3>
             {d.timeline.length === 0 && <p>{t("detail.none")}</p>}
             <ol class="timeline" data-testid="timeline">

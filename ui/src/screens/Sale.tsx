@@ -15,6 +15,7 @@ import { SaleStatus } from "./SaleStatus";
 import { Keypad, keypadWanted, type PadKey } from "../components/Keypad";
 import { Dialog } from "../components/Dialog";
 import { ErrorText } from "../components/ErrorText";
+import { ScanToOpen } from "./Receipt";
 
 const isResult = (s: SaleView | null) => s !== null && (s.phase === "success" || s.phase === "declined");
 /** Keys that belong in the amount field. */
@@ -217,6 +218,7 @@ export function Sale({ info, manager = false, focusTick = 0 }: { info: AppInfo; 
           )}
         </div>
         {error && <ErrorText error={error} manager={manager} testid="sale-error" />}
+        <ScanToOpen manager={manager} />
         {confirm && !done && (
           <Dialog title={t("sale.stop_title")} onClose={() => setConfirm(false)} testid="stop-dialog">
             <h2>{t("sale.stop_title")}</h2>
@@ -300,6 +302,7 @@ export function Sale({ info, manager = false, focusTick = 0 }: { info: AppInfo; 
         {error && <ErrorText error={error} manager={manager} testid="sale-error" />}
       </div>
       {showPad && <Keypad onKey={pad} />}
+      <ScanToOpen manager={manager} />
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { useI18n } from "../i18n";
 import type { Key } from "../i18n/en";
 import { declineKey } from "../words";
 import { ReturnButton } from "./ReturnButton";
+import { PaySlipButton, Receipt } from "./Receipt";
 
 function mmss(secs: number): string {
   const s = Math.max(0, secs);
@@ -168,6 +169,7 @@ function Phase({
                 {t("sale.link")}: <code data-testid="link-url">{link.url}</code>
               </div>
             )}
+            {!big && link?.scannable && <PaySlipButton paymentId={sale.payment_id} />}
             {!big && <div class="key-hint">{t("sale.esc_cancel")}</div>}
           </div>
         </div>
@@ -185,6 +187,7 @@ function Phase({
             </div>
           )}
           {!big && <ReturnButton paymentId={sale.payment_id} />}
+          {!big && <Receipt paymentId={sale.payment_id} />}
           {!big && <div class="key-hint">{t("sale.next")}</div>}
         </div>
       );

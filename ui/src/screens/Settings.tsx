@@ -13,6 +13,7 @@ import { Field } from "./Field";
 import { FlowSection } from "./Flow";
 import { DisplaySettings } from "./DisplaySettings";
 import { ReconcileSection } from "./Reconcile";
+import { PrinterSettings } from "./Receipt";
 
 /** The settings a manager edits here (the rest are for the `cashier` tool). */
 const EDITABLE = [
@@ -336,6 +337,7 @@ export function Settings({
           {!info.demo && <BackupSection />}
           <DisplaySettings />
           {!info.demo && <ReconcileSection />}
+          <PrinterSettings />
           <MyPin />
           <h3>{t("settings.users")}</h3>
           <ul class="users" data-testid="users">

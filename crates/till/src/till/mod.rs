@@ -10,12 +10,14 @@ use tokio::sync::broadcast;
 
 mod doctor;
 mod people;
+mod print;
 mod reconcile;
 mod report;
 mod settings;
 mod shifts;
 
 pub use doctor::Check;
+pub use print::Receipt;
 
 use crate::auth::Session;
 use crate::config::{self, Config};
