@@ -254,7 +254,11 @@ export type TotalsDto = { paid_count: number, paid_sum: number, unpaid_count: nu
  */
 net: number, };
 
-export type ReconcileItemDto = { kind: string, payment_id: string, payment_type: string, till_state: string | null, gateway_status: string | null, till_amount: number | null, gateway_amount: number | null, 
+export type ReconcileItemDto = { kind: string, payment_id: string, payment_type: string, till_state: string | null, gateway_status: string | null, 
+/**
+ * `paid`, `not_paid` or `open`, on each side.
+ */
+till_outcome: string | null, gateway_outcome: string | null, till_amount: number | null, gateway_amount: number | null, 
 /**
  * What the gateway gave when it was not an integer of tiyin.
  */

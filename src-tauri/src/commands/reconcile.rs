@@ -24,6 +24,9 @@ pub struct ReconcileItemDto {
     pub payment_type: String,
     pub till_state: Option<String>,
     pub gateway_status: Option<String>,
+    /// `paid`, `not_paid` or `open`, on each side.
+    pub till_outcome: Option<String>,
+    pub gateway_outcome: Option<String>,
     #[ts(type = "number | null")]
     pub till_amount: Option<i64>,
     #[ts(type = "number | null")]
@@ -60,12 +63,18 @@ pub struct ReconcileStatusDto {
     pub missed_successes: Vec<String>,
 }
 
+fn word<T: Serialize>(v: T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 fn item(i: Item) -> ReconcileItemDto {
     ReconcileItemDto {
-        kind: serde_json::to_value(i.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
+        kind: word(i.kind),
+        till_outcome: i.till_outcome.map(word),
+        gateway_outcome: i.gateway_outcome.map(word),
         is_difference: i.kind.is_difference(),
         payment_id: i.payment_id,
         payment_type: i.payment_type,

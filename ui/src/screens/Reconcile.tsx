@@ -24,6 +24,8 @@ function call<T>(cmd: Command, args?: Record<string, unknown>): Promise<T> {
 }
 
 const STATUS_EVERY_MS = 60_000;
+/** A window event after a run here, so the banner need not wait for its next minute. */
+const RECONCILED = "cashier-reconciled";
 
 /** The till's local day today, `YYYY-MM-DD` (the computer's clock). */
 function todayText(): string {
@@ -32,7 +34,7 @@ function todayText(): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
-function useStatus(): [ReconcileStatusDto | null, () => void] {
+function useStatus(): [ReconcileStatusDto | null] {
   const [s, setS] = useState<ReconcileStatusDto | null>(null);
   const reload = () => {
     call<ReconcileStatusDto>("reconcile_status").then(setS, () => {});
@@ -40,9 +42,13 @@ function useStatus(): [ReconcileStatusDto | null, () => void] {
   useEffect(() => {
     reload();
     const id = setInterval(reload, STATUS_EVERY_MS);
-    return () => clearInterval(id);
+    window.addEventListener(RECONCILED, reload);
+    return () => {
+      clearInterval(id);
+      window.removeEventListener(RECONCILED, reload);
+    };
   }, []);
-  return [s, reload];
+  return [s];
 }
 
 /** The loud banner: payments ECommPay says were paid that the till recorded as not paid. */
@@ -82,9 +88,16 @@ function ItemRow({ i }: { i: ReconcileItemDto }) {
       <strong>{t(`reconcile.kind.${i.kind}` as Key)}</strong>{" "}
       <code>{i.payment_id}</code> {i.at ?? ""}
       <div>
-        {t("reconcile.till")}: {i.till_state ?? t("reconcile.no_record")}{" "}
+        {t("reconcile.till")}:{" "}
+        <span title={i.till_state ?? ""}>
+          {i.till_outcome ? t(`reconcile.outcome.${i.till_outcome}` as Key) : t("reconcile.no_record")}
+        </span>{" "}
         {i.till_amount !== null ? formatSom(i.till_amount) : ""} · {t("reconcile.gateway")}:{" "}
-        {i.gateway_status ?? t("reconcile.not_listed")}{" "}
+        <span title={i.gateway_status ?? ""}>
+          {i.gateway_outcome
+            ? t(`reconcile.outcome.${i.gateway_outcome}` as Key)
+            : t("reconcile.not_listed")}
+        </span>{" "}
         {i.gateway_status !== null ? amount(i.gateway_amount, i.gateway_amount_raw, t) : ""}
       </div>
       <div class="action">{t(`reconcile.do.${i.kind}` as Key)}</div>
@@ -95,7 +108,7 @@ function ItemRow({ i }: { i: ReconcileItemDto }) {
 /** Settings > Reconciliation (managers). */
 export function ReconcileSection() {
   const { t, tError } = useI18n();
-  const [status, reloadStatus] = useStatus();
+  const [status] = useStatus();
   const [token, setToken] = useState("");
   const [secret, setSecret] = useState("");
   const [date, setDate] = useState(todayText());
@@ -110,7 +123,7 @@ export function ReconcileSection() {
       await call<boolean>("set_data_api", { token, secret });
       setToken("");
       setSecret("");
-      reloadStatus();
+      window.dispatchEvent(new Event(RECONCILED));
     } catch (err) {
       setError(err as ApiError);
     }
@@ -121,7 +134,7 @@ export function ReconcileSection() {
     setBusy(true);
     try {
       setReport(await call<ReconcileReportDto>("reconcile_day", { date }));
-      reloadStatus();
+      window.dispatchEvent(new Event(RECONCILED));
     } catch (err) {
       setError(err as ApiError);
     } finally {
@@ -133,31 +146,35 @@ export function ReconcileSection() {
     <section class="reconcile" data-testid="reconcile">
       <h3>{t("reconcile.title")}</h3>
       <p>{t("reconcile.hint")}</p>
-      <form class="setting" onSubmit={(e) => void save(e)}>
-        <label for="data-api-token">{t("reconcile.token")}</label>
-        <input
-          id="data-api-token"
-          type="password"
-          autoComplete="off"
-          data-testid="data-api-token"
-          value={token}
-          onInput={(e) => setToken((e.target as HTMLInputElement).value)}
-        />
-        <label for="data-api-secret">{t("reconcile.secret")}</label>
-        <input
-          id="data-api-secret"
-          type="password"
-          autoComplete="off"
-          data-testid="data-api-secret"
-          value={secret}
-          onInput={(e) => setSecret((e.target as HTMLInputElement).value)}
-        />
-        <button type="submit" disabled={!token.trim() || !secret.trim()}>
-          {t("reconcile.save")}
-        </button>
-        <span class="msg" data-testid="data-api-state" title={t("reconcile.write_only")}>
-          {status?.configured ? t("reconcile.configured") : t("reconcile.not_configured")}
-        </span>
+      <form onSubmit={(e) => void save(e)}>
+        <div class="setting">
+          <label for="data-api-token">{t("reconcile.token")}</label>
+          <input
+            id="data-api-token"
+            type="password"
+            autoComplete="off"
+            data-testid="data-api-token"
+            value={token}
+            onInput={(e) => setToken((e.target as HTMLInputElement).value)}
+          />
+          <span class="msg" data-testid="data-api-state" title={t("reconcile.write_only")}>
+            {status?.configured ? t("reconcile.configured") : t("reconcile.not_configured")}
+          </span>
+        </div>
+        <div class="setting">
+          <label for="data-api-secret">{t("reconcile.secret")}</label>
+          <input
+            id="data-api-secret"
+            type="password"
+            autoComplete="off"
+            data-testid="data-api-secret"
+            value={secret}
+            onInput={(e) => setSecret((e.target as HTMLInputElement).value)}
+          />
+          <button type="submit" disabled={!token.trim() || !secret.trim()}>
+            {t("reconcile.save")}
+          </button>
+        </div>
       </form>
       <div class="setting">
         <label for="reconcile-date">{t("reconcile.date")}</label>

@@ -8,16 +8,8 @@ use ecommpay::data_api::{DataOperation, OperationType};
 use ecommpay::status::Finality;
 
 use super::zone::Zone;
-use super::{Item, ItemKind};
+use super::{Item, ItemKind, Outcome};
 use crate::db::payments::{Kind, Payment, State, LINK_EXPIRED};
-
-/// Paid, not paid, or still going, on either side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
-    Paid,
-    NotPaid,
-    Open,
-}
 
 fn till_outcome(p: &Payment) -> Outcome {
     match p.state {
@@ -68,6 +60,8 @@ fn item(kind: ItemKind, payment_id: &str, action: &str) -> Item {
         payment_type: String::new(),
         till_state: None,
         gateway_status: None,
+        till_outcome: None,
+        gateway_outcome: None,
         till_amount: None,
         gateway_amount: None,
         gateway_amount_raw: None,
@@ -80,6 +74,7 @@ fn item(kind: ItemKind, payment_id: &str, action: &str) -> Item {
 fn with_till(mut it: Item, p: &Payment, zone: Zone) -> Item {
     it.payment_type = p.kind.as_str().to_owned();
     it.till_state = Some(p.state.as_str().to_owned());
+    it.till_outcome = Some(till_outcome(p));
     it.till_amount = Some(p.amount);
     it.at = Some(zone.text(p.created_at));
     it
@@ -94,6 +89,7 @@ fn with_gateway(mut it: Item, op: &DataOperation) -> Item {
             .to_owned();
     }
     it.gateway_status = op.status.as_ref().map(|s| s.as_str().to_owned());
+    it.gateway_outcome = Some(gateway_outcome(op));
     it.gateway_amount = op.amount;
     if op.amount.is_none() {
         it.gateway_amount_raw = raw_amount(op);

@@ -58,6 +58,18 @@ impl ItemKind {
     }
 }
 
+/// Where a payment stands on one side, in the words people use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Money moved.
+    Paid,
+    /// Final, no money moved.
+    NotPaid,
+    /// Still going.
+    Open,
+}
+
 /// One line of the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Item {
@@ -69,6 +81,9 @@ pub struct Item {
     pub till_state: Option<String>,
     /// The gateway's status, when it lists the payment.
     pub gateway_status: Option<String>,
+    /// The two sides in people's words (`paid`, `not_paid`, `open`).
+    pub till_outcome: Option<Outcome>,
+    pub gateway_outcome: Option<Outcome>,
     pub till_amount: Option<Tiyin>,
     /// `None` when the gateway does not list it, or gave no integer of tiyin (then
     /// `gateway_amount_raw` has what it gave).
