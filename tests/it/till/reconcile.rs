@@ -178,6 +178,27 @@ async fn reconciliation_finds_each_planted_difference_and_nothing_else() {
     for needle in [TOKEN, DATA_SECRET] {
         super::assert_not_in_files(t.path(), needle);
     }
+
+    // A backup with the secrets carries them (the restored till reconciles); one without
+    // carries neither.
+    let backups = tempfile::tempdir().unwrap();
+    for (with, name) in [(true, "with.age"), (false, "without.age")] {
+        let file = backups.path().join(name);
+        t.till
+            .create_backup(&file, "passphrase-123", with, "test")
+            .unwrap();
+        let into = tempfile::tempdir().unwrap();
+        let (restored, _) =
+            ::till::Till::restore_backup(&file, "passphrase-123", into.path(), false).unwrap();
+        assert_eq!(restored.data_api_configured().unwrap(), with, "{name}");
+        if with {
+            let again = restored.reconcile_day(day, "test").await.unwrap();
+            assert_eq!(again.till_payments, 4);
+        }
+        for needle in [TOKEN, DATA_SECRET] {
+            super::assert_not_in_files(into.path(), needle);
+        }
+    }
     sb.shutdown().await;
 }
 
