@@ -5,7 +5,7 @@
 export const PAYMENT_ID = /^[A-Z0-9]{1,8}-[A-Z]\d{6}-\d{6}-[0-9a-f]{6}$/;
 
 /** Keys a barcode scanner types this close together (ms); people type slower. */
-const SCANNER_GAP_MS = 60;
+const SCANNER_GAP_MS = 100;
 
 /**
  * What a scanned slip typed: the scanner "types" the payment id and Enter, far faster than a

@@ -14,7 +14,7 @@ mod flows;
 mod matrix;
 mod nokeyring;
 mod page;
-mod print;
+pub mod print;
 mod reconcile;
 mod report;
 mod restart;

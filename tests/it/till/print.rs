@@ -16,15 +16,15 @@ use super::*;
 
 /// What a printer made of the bytes.
 #[derive(Debug, Default)]
-struct Printed {
-    lines: Vec<String>,
-    qr: Vec<String>,
-    cut: bool,
-    tables: Vec<u8>,
+pub struct Printed {
+    pub lines: Vec<String>,
+    pub qr: Vec<String>,
+    pub cut: bool,
+    pub tables: Vec<u8>,
 }
 
 /// Reads ESC/POS as a printer does. Any command it does not know fails the test.
-fn printed(bytes: &[u8], enc: &'static encoding_rs::Encoding) -> Printed {
+pub fn printed(bytes: &[u8], enc: &'static encoding_rs::Encoding) -> Printed {
     let mut out = Printed::default();
     let (mut line, mut stored) = (Vec::new(), None::<Vec<u8>>);
     let mut i = 0;

@@ -5,7 +5,8 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
-import type { ApiError, Command, PrintFailedDto, ReceiptDto, SettingsView } from "../bindings";
+import type { ApiError, Command, PrintFailedDto, ReceiptDto, SettingsView, UiEvent } from "../bindings";
+import { EVENT } from "../bindings";
 import { asApiError } from "../api";
 import { useI18n } from "../i18n";
 import type { Key } from "../i18n/en";
@@ -40,7 +41,7 @@ function useWhy() {
 /** The slip as it prints. */
 export function SlipPreview({ r }: { r: ReceiptDto }) {
   return (
-    <div class="slip" data-testid="receipt-preview" style={{ width: `${r.width + 2}ch` }}>
+    <div class="slip" data-testid="receipt-preview">
       {r.lines.map((l) =>
         l.kind === "text" ? (
           <div class={l.bold ? "slip-line bold" : "slip-line"}>{l.text || "\u00a0"}</div>
@@ -68,9 +69,19 @@ export function Receipt({ paymentId }: { paymentId: string }) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [msg, setMsg] = useState<Msg>(null);
+  // The slip is in the till's language: read again once a switch is saved (its echo).
+  const [said, setSaid] = useState(0);
+  useEffect(() => {
+    const stop = listen<UiEvent>(EVENT, (e) => {
+      if (e.payload.event === "language") setSaid((n) => n + 1);
+    });
+    return () => void stop.then((f) => f());
+  }, []);
+  useEffect(() => {
+    printApi.preview(paymentId).then(setR, () => setR(null));
+  }, [paymentId, said]);
   useEffect(() => {
     setMsg(null);
-    printApi.preview(paymentId).then(setR, () => setR(null));
     // A slip that did not print after this sale (printer.after_sale): said here.
     const stop = listen<PrintFailedDto>("print_failed", (e) => {
       if (e.payload.payment_id === paymentId) {
