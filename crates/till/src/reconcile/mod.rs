@@ -140,3 +140,34 @@ pub struct LastReconciliation {
     /// Sales the customer paid that the till recorded as not paid: the banner.
     pub missed_successes: Vec<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{defaults, Config};
+
+    #[test]
+    fn the_data_api_url_needs_https_but_on_this_computer_and_the_zone_must_be_known() {
+        let mut c = Config {
+            project_id: 42,
+            gateway_url: "http://127.0.0.1:9".into(),
+            till_code: "T1".into(),
+            ..Config::default()
+        };
+        assert_eq!(c.data_api_url, "https://data.ecommpay.com/v1");
+        assert_eq!(c.time_zone, defaults::TIME_ZONE);
+        c.validate().unwrap();
+        for bad in [
+            "http://data.example",
+            "ftp://data.ecommpay.com",
+            "not a url",
+        ] {
+            let e = c.clone().set("data_api_url", bad).unwrap_err();
+            assert!(e.to_string().contains("data_api_url"), "{bad}: {e}");
+        }
+        c.set("data_api_url", "http://127.0.0.1:7/v1").unwrap();
+        c.set("time_zone", "UTC").unwrap();
+        let e = c.set("time_zone", "Mars/Olympus").unwrap_err();
+        assert!(e.to_string().contains("Asia/Tashkent"), "{e}");
+        assert_eq!(c.time_zone, "UTC", "a refused set changes nothing");
+    }
+}
