@@ -17,12 +17,13 @@ import { Fatal, NoKeyringBanner } from "./screens/Fatal";
 import { RestoreForm } from "./screens/Backup";
 import { ReconcileBanner } from "./screens/Reconcile";
 import { SignOutButton } from "./screens/SignOut";
+import { Shift } from "./screens/Shift";
 import { onReturnAsked } from "./returns";
 
-type Tab = "sale" | "history" | "payouts" | "settings";
+type Tab = "sale" | "history" | "payouts" | "settings" | "shift";
 /** Each language's name in itself (the buttons show UZ, RU, EN). */
 const LANG_NAMES: Record<Lang, string> = { uz: "O'zbekcha", ru: "Русский", en: "English" };
-const TABS: Tab[] = ["sale", "history", "payouts", "settings"];
+const TABS: Tab[] = ["sale", "history", "payouts", "settings", "shift"];
 
 export function App() {
   const { t, lang } = useI18n();
@@ -69,7 +70,7 @@ export function App() {
 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
-      const i = ["F1", "F2", "F3", "F4"].indexOf(e.key);
+      const i = ["F1", "F2", "F3", "F4", "F5"].indexOf(e.key);
       if (i >= 0 && user) {
         e.preventDefault();
         setTab(TABS[i]);
@@ -221,6 +222,8 @@ export function App() {
               setTab("payouts");
             }}
           />
+        ) : tab === "shift" ? (
+          <Shift user={user} />
         ) : tab === "payouts" ? (
           <Payouts user={user} returnFor={returnFor} onReturnUsed={() => setReturnFor(null)} />
         ) : (

@@ -58,7 +58,8 @@ export const api = {
   history: (filter: HistoryQuery, after: CursorDto | null, limit: number) =>
     call<HistoryPageDto>("history", { filter, after, limit }),
   paymentDetail: (payment_id: string) => call<PaymentDetail>("payment_detail", { payment_id }),
-  exportHistory: (filter: HistoryQuery) => call<ExportDone>("export_history", { filter }),
+  exportHistory: (filter: HistoryQuery, format: "csv" | "xlsx" = "csv") =>
+    call<ExportDone>("export_history", { filter, format }),
   cards: () => call<CardDto[]>("cards"),
   requestPayout: (input: PayoutInputDto) => call<PayoutRequestDto>("request_payout", { input }),
   payoutRequests: () => call<PayoutRequestDto[]>("payout_requests"),

@@ -292,6 +292,26 @@ locked_for_good: boolean,
  */
 last_sign_in: number | null, };
 
+export type ShiftDto = { id: number, cashier: string, till_code: string, opened_at: number, 
+/**
+ * `sign_in` or `explicit`.
+ */
+opened_how: string, closed_at: number | null, };
+
+export type ReportLinesDto = { uz: Array<string>, ru: Array<string>, en: Array<string>, };
+
+export type ReportDto = { 
+/**
+ * `x`, `z`, `shift` (a closed shift read again) or `day`.
+ */
+kind: string, shift: ShiftDto | null, lines: ReportLinesDto, paid_count: number, paid_sum: number, net: number, 
+/**
+ * Payments not final (at the close, for a Z report): still followed.
+ */
+open: Array<string>, };
+
+export type ExportFormatDto = "csv" | "xlsx";
+
 export type KeypadDto = "auto" | "always" | "never";
 
 export type MonitorDto = { name: string, width: number, height: number, };
@@ -355,6 +375,12 @@ export type Command =
   | "returnable"
   | "sign_in_choices"
   | "shift_start"
+  | "shift_status"
+  | "open_shift"
+  | "x_report"
+  | "close_shift"
+  | "day_report"
+  | "export_report"
   | "display_prefs"
   | "open_data_folder"
   | "start_demo"

@@ -7,6 +7,7 @@ use tauri_plugin_dialog::DialogExt;
 use till::db::csv::{CsvLang, CsvStyle};
 use till::Kind;
 
+use super::shifts::ExportFormatDto;
 use super::{blocking, ready};
 use crate::convert;
 use crate::dto::{
@@ -98,11 +99,14 @@ pub async fn history_totals(
 }
 
 /// The save dialog's title in the till's language.
-fn dialog_title(lang: CsvLang) -> &'static str {
-    match lang {
-        CsvLang::Uz => "Tarixni CSV faylga saqlash",
-        CsvLang::Ru => "Сохранить историю в CSV",
-        CsvLang::En => "Save the history as CSV",
+fn dialog_title(lang: CsvLang, format: ExportFormatDto) -> &'static str {
+    match (lang, format) {
+        (CsvLang::Uz, ExportFormatDto::Csv) => "Tarixni CSV faylga saqlash",
+        (CsvLang::Ru, ExportFormatDto::Csv) => "Сохранить историю в CSV",
+        (CsvLang::En, ExportFormatDto::Csv) => "Save the history as CSV",
+        (CsvLang::Uz, ExportFormatDto::Xlsx) => "Tarixni Excel (XLSX) faylga saqlash",
+        (CsvLang::Ru, ExportFormatDto::Xlsx) => "Сохранить историю в Excel (XLSX)",
+        (CsvLang::En, ExportFormatDto::Xlsx) => "Save the history as Excel (XLSX)",
     }
 }
 
@@ -165,24 +169,47 @@ fn fit_file_choosers(screen_w: i32, screen_h: i32) -> bool {
 
 /// Where to write: the save dialog, or `CASHIER_EXPORT_DIR` when set (automation and tests,
 /// where no person is there to answer a dialog).
-async fn choose_path(app: &AppHandle, lang: CsvLang) -> ApiResult<PathBuf> {
+async fn choose_path(
+    app: &AppHandle,
+    lang: CsvLang,
+    format: ExportFormatDto,
+) -> ApiResult<PathBuf> {
+    let ext = if format == ExportFormatDto::Xlsx {
+        "xlsx"
+    } else {
+        "csv"
+    };
     let name = format!(
-        "cashier-history-{}.csv",
+        "cashier-history-{}.{ext}",
         till::time::file_stamp(till::db::now_ms())
     );
+    save_path(app, dialog_title(lang, format), &name, format).await
+}
+
+/// The save dialog titled `title`, proposing `name` (or `CASHIER_EXPORT_DIR/name`).
+pub(crate) async fn save_path(
+    app: &AppHandle,
+    title: &str,
+    name: &str,
+    format: ExportFormatDto,
+) -> ApiResult<PathBuf> {
     if let Some(dir) = std::env::var_os("CASHIER_EXPORT_DIR").filter(|d| !d.is_empty()) {
         return Ok(PathBuf::from(dir).join(name));
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
+    let (label, ext) = match format {
+        ExportFormatDto::Csv => ("CSV", "csv"),
+        ExportFormatDto::Xlsx => ("Excel (XLSX)", "xlsx"),
+    };
     let mut dialog = app
         .dialog()
         .file()
-        .set_title(dialog_title(lang))
-        .add_filter("CSV", &["csv"]);
+        .set_title(title)
+        .add_filter(label, &[ext]);
     if let Some(w) = app.get_webview_window("main") {
         dialog = dialog.set_parent(&w);
     }
-    dialog.set_file_name(&name).save_file(move |p| {
+    dialog.set_file_name(name).save_file(move |p| {
         let _ = tx.send(p);
     });
     fit_save_dialog(app);
@@ -200,14 +227,21 @@ pub async fn export_history(
     app: AppHandle,
     state: State<'_, AppState>,
     filter: HistoryQuery,
+    format: Option<ExportFormatDto>,
 ) -> ApiResult<ExportDone> {
     ready(&state).await;
     state.signed_in()?;
     let till = state.till()?;
-    let lang = CsvLang::from_code(&till.config().language);
-    let path = choose_path(&app, lang).await?;
+    let code = till.config().language;
+    let lang = CsvLang::from_code(&code);
+    let format = format.unwrap_or(ExportFormatDto::Csv);
+    let path = choose_path(&app, lang, format).await?;
     let (p, a) = (path.clone(), app.clone());
     let rows = blocking(move || {
+        if format == ExportFormatDto::Xlsx {
+            let progress = |rows| emit(&a, UiEvent::ExportProgress { rows });
+            return Ok(till.export_history_xlsx(&p, &convert::filter(&filter), &code, progress)?);
+        }
         let file = std::fs::File::create(&p).map_err(till::TillError::from)?;
         let style = CsvStyle::People(lang);
         Ok(

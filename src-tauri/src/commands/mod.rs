@@ -21,6 +21,7 @@ pub mod reconcile;
 pub mod sale;
 pub mod session;
 pub mod settings;
+pub mod shifts;
 
 include!("names.rs");
 
@@ -99,6 +100,12 @@ macro_rules! all_commands {
             $crate::commands::payouts::returnable,
             $crate::commands::session::sign_in_choices,
             $crate::commands::session::shift_start,
+            $crate::commands::shifts::shift_status,
+            $crate::commands::shifts::open_shift,
+            $crate::commands::shifts::x_report,
+            $crate::commands::shifts::close_shift,
+            $crate::commands::shifts::day_report,
+            $crate::commands::shifts::export_report,
             $crate::commands::sale::display_prefs,
             $crate::commands::fatal::open_data_folder,
             $crate::commands::fatal::start_demo,

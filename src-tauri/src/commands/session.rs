@@ -53,7 +53,13 @@ pub async fn dismiss_late(state: State<'_, AppState>, payment_id: String) -> Api
 pub async fn sign_in(state: State<'_, AppState>, name: String, pin: String) -> ApiResult<UserDto> {
     ready(&state).await;
     let till = state.till()?;
-    let session = blocking(move || Ok(till.sign_in(&name, &pin)?)).await?;
+    let session = blocking(move || {
+        let s = till.sign_in(&name, &pin)?;
+        // Signing in opens a cashier's shift (see `Till::shift_at_sign_in`).
+        till.shift_at_sign_in(&s)?;
+        Ok(s)
+    })
+    .await?;
     let dto = convert::user(session.user());
     state.set_user(Some(session));
     Ok(dto)
@@ -115,8 +121,8 @@ pub async fn sign_in_choices(state: State<'_, AppState>) -> ApiResult<Vec<UserTi
         .collect())
 }
 
-/// Where "this shift" starts for the signed-in user (for now their last sign-in with a PIN;
-/// the start of today when there is none, as after the demo's own sign-in).
+/// Where "this shift" starts for the signed-in user: their open shift's start (the start of
+/// today when none is open, as after the demo's own sign-in).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn shift_start(state: State<'_, AppState>) -> ApiResult<i64> {
     ready(&state).await;

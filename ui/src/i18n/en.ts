@@ -1,12 +1,14 @@
 // English: the source dictionary. Every other language must have every key (typed).
 import type { ErrorCode } from "../bindings";
 import { reportEn } from "./report.ts";
+import { shiftEn } from "./shift.ts";
 import { printEn } from "./print.ts";
 import { reconcileEn } from "./reconcile.ts";
 import { fatalEn } from "./fatal.ts";
 
 export const en = {
   ...reportEn,
+  ...shiftEn,
   ...printEn,
   ...reconcileEn,
   ...fatalEn,

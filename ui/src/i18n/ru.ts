@@ -2,12 +2,14 @@
 import type { ErrorCode } from "../bindings";
 import type { Key } from "./en";
 import { reportRu } from "./report.ts";
+import { shiftRu } from "./shift.ts";
 import { printRu } from "./print.ts";
 import { reconcileRu } from "./reconcile.ts";
 import { fatalRu } from "./fatal.ts";
 
 export const ru: Record<Key, string> = {
   ...reportRu,
+  ...shiftRu,
   ...printRu,
   ...reconcileRu,
   ...fatalRu,

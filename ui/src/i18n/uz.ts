@@ -2,12 +2,14 @@
 import type { ErrorCode } from "../bindings";
 import type { Key } from "./en";
 import { reportUz } from "./report.ts";
+import { shiftUz } from "./shift.ts";
 import { printUz } from "./print.ts";
 import { reconcileUz } from "./reconcile.ts";
 import { fatalUz } from "./fatal.ts";
 
 export const uz: Record<Key, string> = {
   ...reportUz,
+  ...shiftUz,
   ...printUz,
   ...reconcileUz,
   ...fatalUz,

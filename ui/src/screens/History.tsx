@@ -159,11 +159,11 @@ export function History({
     setForm({ ...form, from: "", to: "", since: null });
   }
 
-  async function exportCsv() {
+  async function exportCsv(format: "csv" | "xlsx" = "csv") {
     setExported(null);
     update({ exportRows: 0 });
     try {
-      const done = await api.exportHistory(toQuery(form));
+      const done = await api.exportHistory(toQuery(form), format);
       setExported({ rows: done.rows, path: done.path });
     } catch (e) {
       setError(e as ApiError);
@@ -208,6 +208,9 @@ export function History({
         </label>
         <button data-testid="export" disabled={exportRows !== null} onClick={() => void exportCsv()}>
           {t("history.export")}
+        </button>
+        <button data-testid="export-xlsx" disabled={exportRows !== null} onClick={() => void exportCsv("xlsx")}>
+          {t("history.export_xlsx")}
         </button>
       </div>
       <TotalsBar totals={totals} />
