@@ -21,6 +21,7 @@ mod link_missing;
 mod nokeyring;
 mod payment_page;
 mod phone;
+mod print;
 mod reconcile;
 mod reconnect;
 mod report;
