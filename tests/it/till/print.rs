@@ -357,3 +357,55 @@ async fn cashier_receipt_prints_to_a_file_printer() {
     assert_eq!(code, 2);
     assert_eq!(lines[0]["code"], "payment_not_found");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_return_prints_its_slip_naming_the_sale() {
+    let sb = sandbox(|_| {}).await;
+    let (printer, mut slips) = loopback_printer().await;
+    let t = TestTill::new(
+        sb.base_url(),
+        &[
+            ("printer.address", printer.as_str()),
+            ("limits.payout_max_tiyin", "10000000"),
+        ],
+    );
+    crate::till::add_user(&t.till, "anna", ::till::Role::Cashier, "1111").unwrap();
+    crate::till::add_user(&t.till, "boss", ::till::Role::Manager, "222222").unwrap();
+    let anna = t.till.sign_in("anna", "1111").unwrap();
+    let sale = paid_sale(&t).await;
+    let card = t.till.cards().unwrap()[0].id;
+    let req = t
+        .till
+        .request_payout(
+            &::till::PayoutInput {
+                card_id: card,
+                amount: Tiyin::new(500_000),
+                reason: "return".into(),
+                sale_payment_id: Some(sale.clone()),
+            },
+            &anna,
+        )
+        .unwrap();
+    let h = t
+        .till
+        .approve_payout(req.id, "boss", "222222")
+        .await
+        .unwrap();
+    let payout = h.payment_id.clone();
+    assert_eq!(h.wait().await.unwrap().state, State::Success);
+    t.till.print_receipt(&payout).await.unwrap();
+    let p = printed(&next_slip(&mut slips).await, encoding_rs::IBM866);
+    assert!(p.cut);
+    assert_eq!(p.qr, vec![sale.clone()], "the QR opens the sale");
+    let lines = trimmed(&p);
+    for want in [
+        "QAYTARISH CHEKI".to_owned(),
+        pair("Sotuv", &sale),
+        "5 000 so'm".into(),
+        pair("Karta", "860003******7890"),
+        pair("To'lov ID", &payout),
+        pair("Holat", "Qaytarildi"),
+    ] {
+        assert!(lines.contains(&want), "{want:?} not in {lines:#?}");
+    }
+}
