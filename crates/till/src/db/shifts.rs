@@ -199,3 +199,78 @@ pub fn of_payment(conn: &Connection, payment_id: &str) -> Result<Option<i64>> {
         .optional()?
         .flatten())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::payments::{insert, Kind, NewPayment};
+    use crate::db::Db;
+
+    fn sale(db: &Db, id: &str) -> i64 {
+        insert(
+            &db.conn,
+            &NewPayment {
+                payment_id: id.into(),
+                kind: Kind::Sale,
+                amount: ecommpay::Tiyin::new(100),
+                project_id: 1,
+                customer_id: "c".into(),
+                customer_ip: "127.0.0.1".into(),
+                description: None,
+                card_id: None,
+                masked_card: None,
+                created_by: Some("anna".into()),
+                follow_until: 0,
+                flow: crate::config::SaleFlow::Gate,
+                gateway_url: String::new(),
+                payment_page_url: String::new(),
+                secret_id: None,
+                link_expires_at: None,
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn one_open_shift_per_user_and_a_sale_belongs_to_the_open_one() {
+        let db = Db::open_in_memory().unwrap();
+        db.conn
+            .execute(
+                "INSERT INTO users(name, role, pin_hash, created_at) VALUES ('anna', 'cashier', 'x', 0)",
+                [],
+            )
+            .unwrap();
+        let uid = db.conn.last_insert_rowid();
+        let (s, new) = open(&db.conn, uid, "anna", "T1", OpenedHow::SignIn).unwrap();
+        assert!(new && s.is_open());
+        let (again, new) = open(&db.conn, uid, "anna", "T1", OpenedHow::Explicit).unwrap();
+        assert!(!new);
+        assert_eq!(again, s);
+        // The index refuses a second open shift whoever writes it.
+        assert!(db
+            .conn
+            .execute(
+                "INSERT INTO shifts(user_id, user_name, till_code, opened_at, opened_how) VALUES (?1, 'anna', 'T1', 1, 'explicit')",
+                [uid],
+            )
+            .is_err());
+        let row = sale(&db, "T1-1");
+        stamp_sale(&db.conn, row, Some("anna")).unwrap();
+        assert_eq!(of_payment(&db.conn, "T1-1").unwrap(), Some(s.id));
+        let row = sale(&db, "T1-2");
+        stamp_sale(&db.conn, row, None).unwrap();
+        assert_eq!(of_payment(&db.conn, "T1-2").unwrap(), None);
+        let closed = close(&db.conn, uid, "anna", "anna", |_, _, _| Ok(json!({}))).unwrap();
+        assert!(!closed.is_open() && closed.closed_at >= Some(closed.opened_at));
+        assert_eq!(
+            close(&db.conn, uid, "anna", "anna", |_, _, _| Ok(json!({})))
+                .unwrap_err()
+                .code(),
+            "no_open_shift"
+        );
+        let row = sale(&db, "T1-3");
+        stamp_sale(&db.conn, row, Some("anna")).unwrap();
+        assert_eq!(of_payment(&db.conn, "T1-3").unwrap(), None, "no shift open");
+        assert_eq!(recent(&db.conn, 10).unwrap(), vec![closed]);
+    }
+}
