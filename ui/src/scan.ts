@@ -10,15 +10,16 @@ const SCANNER_GAP_MS = 100;
 /**
  * What a scanned slip typed: the scanner "types" the payment id and Enter, far faster than a
  * person. Fed each key with its time; says the id at the Enter that ends a fast run that
- * looks like one. Letters and '-' never belong in an amount, so from the first of them the
- * run is a scan and its keys are kept from the amount field.
+ * looks like one (that Enter is then the scan's, not the sale screen's). Nothing else is
+ * taken: letters and '-' never enter the amount field anyway, and the digits of the id that
+ * did are taken back by the caller (`before`: the field's text when the run began).
  */
 export class ScanReader {
   private run = "";
   private last = -Infinity;
   /** The amount field's text before the run began (digits of the run may have reached it). */
   before = "";
-  key(key: string, at: number, amount: string): { swallow: boolean; id: string | null } {
+  key(key: string, at: number, amount: string): string | null {
     if (at - this.last > SCANNER_GAP_MS) {
       this.run = "";
       this.before = amount;
@@ -27,11 +28,9 @@ export class ScanReader {
     if (key === "Enter") {
       const id = this.run;
       this.run = "";
-      return PAYMENT_ID.test(id) ? { swallow: true, id } : { swallow: false, id: null };
+      return PAYMENT_ID.test(id) ? id : null;
     }
-    if (key.length !== 1) return { swallow: false, id: null };
-    this.run += key;
-    return { swallow: /[^0-9., ]/.test(this.run), id: null };
+    if (key.length === 1) this.run += key;
+    return null;
   }
 }
-

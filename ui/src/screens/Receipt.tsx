@@ -289,21 +289,19 @@ export function ScanToOpen({ manager }: { manager: boolean }) {
       // Another field's keys are that field's (the scanner types into the amount field).
       const target = e.target as HTMLElement | null;
       if (target?.closest?.("input, textarea, select, [contenteditable]") && target.id !== "amount") return;
-      const r = reader.current.key(e.key, e.timeStamp || performance.now(), getState().amount);
-      if (!r.swallow) return;
+      const id = reader.current.key(e.key, e.timeStamp || performance.now(), getState().amount);
+      if (!id) return;
+      // The scan's Enter: no sale starts, and the id's digits leave the amount field.
       e.preventDefault();
       e.stopImmediatePropagation();
-      if (getState().amount !== reader.current.before) update({ amount: reader.current.before });
-      if (r.id) {
-        const id = r.id;
-        printApi.preview(id).then(
-          () => {
-            setUnknown(null);
-            setOpen(id);
-          },
-          () => setUnknown(id),
-        );
-      }
+      update({ amount: reader.current.before });
+      printApi.preview(id).then(
+        () => {
+          setUnknown(null);
+          setOpen(id);
+        },
+        () => setUnknown(id),
+      );
     }
     // Capture: before the amount field and the sale screen's own keys see them.
     window.addEventListener("keydown", onKey, true);
