@@ -170,5 +170,37 @@ async fn a_cashier_closes_the_shift_and_sees_the_z_report() {
     amounts.sort_by(f64::total_cmp);
     assert_eq!(amounts, vec![25_000.0, 40_000.0]);
     assert!(rows[1..].iter().all(|r| matches!(r[0], Data::DateTime(_))));
+
+    // A manager's day report across shifts, with the audit chain's head printed on it.
+    app.click("[data-testid=sign-out]").await;
+    app.wait_css("[data-testid=signin]").await;
+    app.click("[data-testid=user-tile][data-user=Menejer]")
+        .await;
+    app.type_into("[data-testid=signin-pin]", "222222").await;
+    app.click("[data-testid=signin-submit]").await;
+    app.wait_focus("amount").await;
+    app.click("[data-testid=tab-shift]").await;
+    // A manager's shift is opened by hand (approving a payout starts none).
+    app.wait_css("[data-testid=shift-none]").await;
+    app.click("[data-testid=day-show]").await;
+    app.wait_text("[data-testid=day-report-paid]", |t| {
+        t == "To'langan: 1 · 40 000 so'm"
+    })
+    .await;
+    let text = app.text("[data-testid=day-report-lines]").await;
+    assert!(text.starts_with("KUNLIK HISOBOT"), "{text}");
+    assert!(text.contains("Audit zanjiri boshi: #"), "{text}");
+    assert!(text.contains("Kassir:"), "per cashier: {text}");
+    for (l, title) in [
+        ("uz", "KUNLIK HISOBOT"),
+        ("ru", "ОТЧЁТ ЗА ДЕНЬ"),
+        ("en", "DAY REPORT"),
+    ] {
+        lang(&app, l).await;
+        app.wait_text("[data-testid=day-report-lines]", |t| t.starts_with(title))
+            .await;
+        app.scroll_to("[data-testid=day-report-lines]").await;
+        app.shot(&format!("shift-day-{l}")).await;
+    }
     app.stop().await;
 }

@@ -376,6 +376,11 @@ async fn two_cashiers_shifts_close_with_z_totals_equal_to_their_payments() {
     assert_eq!(day.shifts.len(), 2);
     let head = t.till.audit_head().unwrap().expect("an audit head");
     assert_eq!(day.audit_head.as_ref(), Some(&head));
+    for l in ["uz", "ru", "en"] {
+        for line in day.text_lines(l) {
+            assert!(line.chars().count() <= ::till::report::WIDTH, "{line:?}");
+        }
+    }
     let text = day.text_lines("ru").join("\n");
     assert!(text.contains(&head.hash[..20]), "{text}");
     let json = day.json_lines();

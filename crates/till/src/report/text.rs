@@ -35,6 +35,7 @@ pub struct Words {
     pub z_title: &'static str,
     pub shift_title: &'static str,
     pub day_title: &'static str,
+    pub day: &'static str,
     pub till: &'static str,
     pub cashier: &'static str,
     pub shift: &'static str,
@@ -86,6 +87,7 @@ static EN: Words = Words {
     z_title: "Z REPORT (shift closed)",
     shift_title: "SHIFT REPORT",
     day_title: "DAY REPORT",
+    day: "Day",
     till: "Till",
     cashier: "Cashier",
     shift: "Shift",
@@ -129,6 +131,7 @@ static RU: Words = Words {
     z_title: "Z-ОТЧЁТ (смена закрыта)",
     shift_title: "ОТЧЁТ О СМЕНЕ",
     day_title: "ОТЧЁТ ЗА ДЕНЬ",
+    day: "День",
     till: "Касса",
     cashier: "Кассир",
     shift: "Смена",
@@ -172,6 +175,7 @@ static UZ: Words = Words {
     z_title: "Z HISOBOT (smena yopildi)",
     shift_title: "SMENA HISOBOTI",
     day_title: "KUNLIK HISOBOT",
+    day: "Kun",
     till: "Kassa",
     cashier: "Kassir",
     shift: "Smena",
@@ -380,7 +384,7 @@ impl DayReport {
         let mut out = vec![
             cut(w.day_title),
             pair(w.till, &self.till_code),
-            pair("", &self.date),
+            pair(w.day, &self.date),
             rule(),
         ];
         totals_lines(&self.totals, w, &mut out);
@@ -421,11 +425,11 @@ impl DayReport {
                     .shift
                     .closed_at
                     .map_or_else(|| w.still_open.to_owned(), local_text);
-                out.push(cut(&format!(
-                    "  {} – {}",
-                    local_text(s.shift.opened_at),
-                    until
-                )));
+                out.push(pair(
+                    &format!("  {}", w.opened),
+                    &local_text(s.shift.opened_at),
+                ));
+                out.push(pair(&format!("  {}", w.closed), &until));
                 out.push(pair(&format!("  {}", w.net), &som(s.totals.net, w)));
             }
         }
