@@ -139,11 +139,17 @@ export function Receipt({ paymentId }: { paymentId: string }) {
   );
 }
 
-/** "Print the QR for the customer": an open sale's link on paper. */
+/** "Print the QR for the customer": an open sale's link on paper (when a printer is set). */
 export function PaySlipButton({ paymentId }: { paymentId: string }) {
   const { t } = useI18n();
   const why = useWhy();
   const [msg, setMsg] = useState<Msg>(null);
+  // Offered only when there is a printer.
+  const [printer, setPrinter] = useState(false);
+  useEffect(() => {
+    printApi.preview(paymentId).then((r) => setPrinter(r.printer_configured), () => setPrinter(false));
+  }, [paymentId]);
+  if (!printer) return null;
   return (
     <div class="pay-slip">
       <button
