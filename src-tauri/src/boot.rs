@@ -30,6 +30,7 @@ pub async fn start() -> Result<Started, ApiError> {
         Err(TillError::NotInitialised(_)) => None,
         Err(e) => return Err(e.into()),
     };
+    crate::state::mark("boot: real till looked for");
     let started = match real {
         // A real till whose keys are not in this keyring: never the demo in its place. It
         // starts as it is (nothing followed: nothing could be sent), and the UI says what is
@@ -70,6 +71,7 @@ pub async fn start() -> Result<Started, ApiError> {
     let mut started = started;
     started.events = Some(started.booted.till.subscribe());
     started.booted.till.resume_all()?;
+    crate::state::mark("boot: open payments resumed");
     Ok(started)
 }
 

@@ -125,6 +125,7 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<Session>), TillErro
     let sandbox = Sandbox::start(cfg, listen)
         .await
         .map_err(|e| TillError::Listener(format!("the demo gateway could not start: {e}")))?;
+    crate::state::mark("demo: sandbox listening");
     let public_url = public_url.unwrap_or_else(|| sandbox.base_url().to_owned());
     let opts = InitOptions {
         project_id: PROJECT_ID,
@@ -155,6 +156,7 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<Session>), TillErro
         }
         other => other?,
     };
+    crate::state::mark("demo: till opened (config, keys, database)");
     let demo = till.demo_authority()?;
     if !till.secret_configured()? {
         till.set_secret(&demo, SECRET)?;
@@ -165,6 +167,7 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<Session>), TillErro
     // A shorter link life set in the demo's config (a test of expiring links) stays.
     let payable_ms = till.config().timing.sale_payable_ms.min(expiry_ms);
     till.set_setting(&demo, "timing.sale_payable_ms", &payable_ms.to_string())?;
+    crate::state::mark("demo: settings");
     let listener = till.start_listener().await?;
     sandbox.control().configure(&ConfigPatch {
         callback_url: Some(format!(
@@ -174,12 +177,14 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<Session>), TillErro
         )),
         ..ConfigPatch::default()
     });
+    crate::state::mark("demo: listener");
     let existing = till.users()?;
     for (name, role, pin) in USERS {
         if !existing.iter().any(|u| u.name == *name) {
             till.add_user(&demo, name, *role, pin)?;
         }
     }
+    crate::state::mark("demo: users");
     // Signed in as the demo cashier, unless locked out or deactivated (then: the sign-in
     // screen).
     let cashier = till

@@ -20,6 +20,7 @@ use tauri::Manager;
 use tracing_subscriber::EnvFilter;
 
 fn main() {
+    state::PROCESS_START.get_or_init(std::time::Instant::now);
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("CASHIER_LOG").unwrap_or_else(|_| EnvFilter::new("warn")),
@@ -34,6 +35,7 @@ fn main() {
         .manage(state::AppState::starting())
         .invoke_handler(all_commands!())
         .setup(move |app| {
+            state::mark("tauri: set up (the window is being made)");
             let app = app.handle().clone();
             std::thread::spawn(move || {
                 let Ok(started) = starting.join() else {

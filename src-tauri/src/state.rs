@@ -61,6 +61,17 @@ impl Booted {
     }
 }
 
+/// When the process started (set first thing in `main`), for the start-up marks.
+pub static PROCESS_START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// A start-up mark: `CASHIER_LOG=startup=info` prints each phase's time since the process
+/// started (see `scripts/bench-app.sh`).
+pub fn mark(phase: &str) {
+    if let Some(t0) = PROCESS_START.get() {
+        tracing::info!(target: "startup", ms = t0.elapsed().as_millis() as u64, "{phase}");
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -97,6 +108,7 @@ impl AppState {
         self.set_user(user);
         *slot = Some(boot.map(Arc::new));
         drop(slot);
+        mark("till started");
         self.booting.1.notify_all();
         self.booted_notify.notify_waiters();
     }
@@ -144,6 +156,8 @@ impl AppState {
     /// Waits, without blocking a thread, until the till has started (or could not). The UI's
     /// first command waits here, so the main thread (GTK's) never waits for the start-up.
     pub async fn started(&self) {
+        static FIRST: std::sync::Once = std::sync::Once::new();
+        FIRST.call_once(|| mark("first command from the page"));
         loop {
             let notified = self.booted_notify.notified();
             tokio::pin!(notified);

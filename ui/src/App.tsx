@@ -55,12 +55,13 @@ export function App() {
     unlockAudioOnGesture();
     void connect().then(async () => {
       try {
-        const i = await api.appInfo();
+        // One round trip for the three (each waits for the till's start-up in the shell).
+        const [i, keys, sale] = await Promise.all([api.appInfo(), api.keysMissing(), api.currentSale()]);
         if (isLang(i.language)) setLang(i.language);
-        setKeys(await api.keysMissing());
+        setKeys(keys);
         setInfo(i);
         setUser(i.user);
-        update({ gatewayOk: i.gateway_ok, sale: await api.currentSale() });
+        update({ gatewayOk: i.gateway_ok, sale });
         showLate(i.late);
       } catch (e) {
         setFatal(e as ApiError);

@@ -8,7 +8,7 @@
 //! demo mode sets and `cashier config set` refuses). A real till never reads or writes the
 //! file: it keeps "no plaintext fallback" ([`super::till_keyring`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -133,9 +133,26 @@ pub fn demo_keyring(data_dir: &Path, cfg: &mut Config) -> Result<Box<dyn KeyStor
     if file.exists() {
         return Ok(Box::new(FileKeyStore::new(file)));
     }
+    // A folder with no config yet is a new demo: it gets its till id now (so no entries named
+    // by its path are looked for) and none of its entries exist yet (each keyring call is a
+    // D-Bus session of its own, at start-up while the window loads).
+    let fresh = !Config::path(data_dir).exists() && cfg.till_id.is_empty();
+    if fresh {
+        cfg.till_id = config::new_till_id();
+    }
     let os = till_keyring(data_dir, cfg)?;
     match os.get(names::DATA_KEY) {
-        Ok(_) => Ok(Box::new(os)),
+        Ok(data_key) => {
+            let mut known: HashMap<String, Option<Zeroizing<String>>> = HashMap::new();
+            if fresh {
+                known.extend(names::ALL.iter().map(|n| ((*n).to_owned(), None)));
+            }
+            known.insert(names::DATA_KEY.to_owned(), data_key);
+            Ok(Box::new(Remembered {
+                os,
+                known: Mutex::new(known),
+            }))
+        }
         Err(KeyringError::Unavailable(why)) => {
             tracing::warn!(
                 "no OS keyring ({why}): the demo keeps its throwaway keys in {}",
@@ -147,6 +164,47 @@ pub fn demo_keyring(data_dir: &Path, cfg: &mut Config) -> Result<Box<dyn KeyStor
             Ok(Box::new(FileKeyStore::new(file)))
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The demo's OS keyring, remembering what it read and wrote (the demo's keys are throwaway;
+/// this only spares D-Bus round trips at start-up).
+struct Remembered {
+    os: super::OsKeyring,
+    known: Mutex<HashMap<String, Option<Zeroizing<String>>>>,
+}
+
+impl Remembered {
+    fn known(&self) -> std::sync::MutexGuard<'_, HashMap<String, Option<Zeroizing<String>>>> {
+        self.known.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl KeyStore for Remembered {
+    fn get(&self, name: &str) -> std::result::Result<Option<Zeroizing<String>>, KeyringError> {
+        if let Some(v) = self.known().get(name) {
+            return Ok(v.clone());
+        }
+        let v = self.os.get(name)?;
+        self.known().insert(name.to_owned(), v.clone());
+        Ok(v)
+    }
+
+    fn set(&self, name: &str, value: &str) -> std::result::Result<(), KeyringError> {
+        self.os.set(name, value)?;
+        self.known()
+            .insert(name.to_owned(), Some(Zeroizing::new(value.to_owned())));
+        Ok(())
+    }
+
+    fn delete(&self, name: &str) -> std::result::Result<(), KeyringError> {
+        self.os.delete(name)?;
+        self.known().insert(name.to_owned(), None);
+        Ok(())
+    }
+
+    fn describe(&self) -> String {
+        self.os.describe()
     }
 }
 
