@@ -324,6 +324,15 @@ async fn two_cashiers_shifts_close_with_z_totals_equal_to_their_payments() {
         assert!(l.chars().count() <= ::till::report::WIDTH, "{l:?}");
     }
 
+    // The Z report as CSV for people (Russian: `;` and a decimal comma).
+    let mut csv = Vec::new();
+    zb.write_csv(&mut csv, "ru").unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.starts_with("Кассир;Что;Количество;Сумма\r\n"), "{csv}");
+    assert!(csv.contains("bek;Возвраты;1;2000,00\r\n"), "{csv}");
+    assert!(csv.contains("bek;Итого;;7000,00\r\n"), "{csv}");
+    assert!(csv.contains(&format!(";{open_id};")), "{csv}");
+
     // The sale open at the close is paid afterwards: it ends in Bek's shift, noted.
     pay(&open_link, "uzcard-ok").await;
     assert_eq!(open_sale.wait().await.unwrap().state, State::Success);
