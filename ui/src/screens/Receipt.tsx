@@ -313,8 +313,10 @@ export function ScanToOpen({ manager }: { manager: boolean }) {
     window.addEventListener("keydown", onKey, true);
     return () => window.removeEventListener("keydown", onKey, true);
   }, []);
+  // A real element (never an empty fragment), last on its screen: the screen's own dialogs
+  // keep their place and focus beside it.
   return (
-    <>
+    <div class="scan-to-open">
       {unknown && (
         <div class="error" role="alert" data-testid="scan-unknown">
           {t("print.scan_unknown", { id: unknown })}
@@ -332,6 +334,6 @@ export function ScanToOpen({ manager }: { manager: boolean }) {
           }}
         />
       )}
-    </>
+    </div>
   );
 }

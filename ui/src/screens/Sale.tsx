@@ -218,7 +218,6 @@ export function Sale({ info, manager = false, focusTick = 0 }: { info: AppInfo; 
           )}
         </div>
         {error && <ErrorText error={error} manager={manager} testid="sale-error" />}
-        <ScanToOpen manager={manager} />
         {confirm && !done && (
           <Dialog title={t("sale.stop_title")} onClose={() => setConfirm(false)} testid="stop-dialog">
             <h2>{t("sale.stop_title")}</h2>
@@ -233,6 +232,7 @@ export function Sale({ info, manager = false, focusTick = 0 }: { info: AppInfo; 
             </div>
           </Dialog>
         )}
+        <ScanToOpen manager={manager} />
       </section>
     );
   }
