@@ -110,8 +110,8 @@ async fn run(cli: Cli, out: Out) -> Result<i32, TillError> {
         Command::Audit {
             action: AuditCmd::Verify,
         } => crate::backup::audit_verify(&till, out),
-        Command::Shift { action } => crate::shift::shift(&till, out, action),
-        Command::Report(args) => crate::report::report(&till, out, args),
+        Command::Shift { action } => crate::shift::shift(&till, out, action).await,
+        Command::Report(args) => crate::report::report(&till, out, args).await,
         Command::Reconcile { date } => crate::reconcile::reconcile(&till, &date, out).await,
         Command::DataApi { action } => crate::reconcile::data_api(&till, action, out),
         Command::Connect {

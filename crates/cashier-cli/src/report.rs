@@ -8,7 +8,7 @@ use clap::Args;
 use till::{Till, TillError};
 
 use crate::out::{Out, OK};
-use crate::shift::{print_shift, write_files};
+use crate::shift::{print_on_paper, print_shift, write_files};
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -24,9 +24,12 @@ pub struct ReportArgs {
     /// Also write the report as XLSX to FILE.
     #[arg(long, value_name = "FILE")]
     pub xlsx: Option<PathBuf>,
+    /// Also print it on the receipt printer (`printer.address`).
+    #[arg(long)]
+    pub print: bool,
 }
 
-pub fn report(till: &Till, out: Out, a: ReportArgs) -> Result<i32, TillError> {
+pub async fn report(till: &Till, out: Out, a: ReportArgs) -> Result<i32, TillError> {
     let lang = till.config().language;
     if let Some(id) = a.shift {
         let r = till.shift_report(id)?;
@@ -37,6 +40,9 @@ pub fn report(till: &Till, out: Out, a: ReportArgs) -> Result<i32, TillError> {
             |f| r.write_csv(f, &lang),
             |p| r.write_xlsx(p, &lang),
         )?;
+        if a.print {
+            print_on_paper(till, r.text_lines(&lang), out).await?;
+        }
         return Ok(OK);
     }
     let text = a.date.unwrap_or_default();
@@ -58,5 +64,8 @@ pub fn report(till: &Till, out: Out, a: ReportArgs) -> Result<i32, TillError> {
         |f| r.write_csv(f, &lang),
         |p| r.write_xlsx(p, &lang),
     )?;
+    if a.print {
+        print_on_paper(till, r.text_lines(&lang), out).await?;
+    }
     Ok(OK)
 }

@@ -30,11 +30,17 @@ pub enum ShiftCmd {
         /// Also write the Z report as XLSX to FILE.
         #[arg(long, value_name = "FILE")]
         xlsx: Option<PathBuf>,
+        /// Also print it on the receipt printer (`printer.address`).
+        #[arg(long)]
+        print: bool,
     },
     /// The X report of your open shift (any time; nothing changes). PIN on stdin.
     X {
         #[arg(long, value_name = "NAME")]
         user: String,
+        /// Also print it on the receipt printer (`printer.address`).
+        #[arg(long)]
+        print: bool,
     },
     /// The latest shifts.
     List {
@@ -61,6 +67,19 @@ pub fn print_shift(till: &Till, r: &ShiftReport, out: Out) {
     }
 }
 
+/// Prints a report's text lines on the receipt printer (its first line as the slip's title).
+pub async fn print_on_paper(till: &Till, lines: Vec<String>, out: Out) -> Result<(), TillError> {
+    let (title, rest) = lines
+        .split_first()
+        .map_or(("", &[][..]), |(t, r)| (t.as_str(), r));
+    till.print_lines(title, rest).await?;
+    out.either(
+        &json!({"event": "printed", "lines": lines.len()}),
+        "Printed on the receipt printer.",
+    );
+    Ok(())
+}
+
 /// Writes a report's files (CSV, XLSX) in the till's language.
 pub fn write_files(
     csv: Option<&Path>,
@@ -77,7 +96,7 @@ pub fn write_files(
     Ok(())
 }
 
-pub fn shift(till: &Till, out: Out, action: ShiftCmd) -> Result<i32, TillError> {
+pub async fn shift(till: &Till, out: Out, action: ShiftCmd) -> Result<i32, TillError> {
     let lang = till.config().language;
     match action {
         ShiftCmd::Open { user } => {
@@ -94,7 +113,12 @@ pub fn shift(till: &Till, out: Out, action: ShiftCmd) -> Result<i32, TillError> 
             );
             Ok(OK)
         }
-        ShiftCmd::Close { user, csv, xlsx } => {
+        ShiftCmd::Close {
+            user,
+            csv,
+            xlsx,
+            print,
+        } => {
             let s = session(till, &user)?;
             let z = till.close_shift(&s)?;
             print_shift(till, &z, out);
@@ -104,12 +128,19 @@ pub fn shift(till: &Till, out: Out, action: ShiftCmd) -> Result<i32, TillError> 
                 |f| z.write_csv(f, &lang),
                 |p| z.write_xlsx(p, &lang),
             )?;
+            if print {
+                // The shift is closed either way; a printer that fails says so (exit 2).
+                print_on_paper(till, z.text_lines(&lang), out).await?;
+            }
             Ok(OK)
         }
-        ShiftCmd::X { user } => {
+        ShiftCmd::X { user, print } => {
             let s = session(till, &user)?;
             let x = till.x_report(s.user().id, s.name())?;
             print_shift(till, &x, out);
+            if print {
+                print_on_paper(till, x.text_lines(&lang), out).await?;
+            }
             Ok(OK)
         }
         ShiftCmd::List { limit } => {

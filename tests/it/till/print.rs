@@ -409,3 +409,65 @@ async fn a_return_prints_its_slip_naming_the_sale() {
         assert!(lines.contains(&want), "{want:?} not in {lines:#?}");
     }
 }
+
+/// `cashier shift close --print` and `cashier report --date --print`: the Z report and the day
+/// report on paper, line for line what the core's report says, in the till's language.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_z_report_and_the_day_report_print_from_the_cli() {
+    let sb = sandbox(|_| {}).await;
+    let t = TestTill::new(sb.base_url(), &[("language", "ru")]);
+    crate::till::add_user(&t.till, "anna", ::till::Role::Cashier, "1111").unwrap();
+    let anna = t.till.sign_in("anna", "1111").unwrap();
+    let shift = t
+        .till
+        .open_shift(&anna, ::till::db::shifts::OpenedHow::Explicit)
+        .unwrap();
+    paid_sale(&t).await;
+    let file = t.path().join("printer.bin");
+    crate::till::set_setting(&t.till, "printer.address", file.to_str().unwrap()).unwrap();
+    let d = t.path();
+    let (code, lines, err) = run(
+        d,
+        &["shift", "close", "--user", "anna", "--print"],
+        Some("1111\n"),
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(lines.last().unwrap()["event"], "printed", "{lines:?}");
+    let z = t.till.shift_report(shift.id).unwrap().text_lines("ru");
+    let p = printed(&std::fs::read(&file).unwrap(), encoding_rs::IBM866);
+    assert!(p.cut);
+    let got = trimmed(&p);
+    assert!(
+        got[0].starts_with("Z-"),
+        "the Z report's title first: {got:?}"
+    );
+    // (Read later, the same shift's report has another title and time: the body is the same.)
+    for line in z.iter().skip(1).filter(|l| !l.starts_with("Составлен")) {
+        assert!(
+            got.contains(&line.trim().to_owned()),
+            "{line:?} not on paper: {got:?}"
+        );
+    }
+    // The day report, appended to the same printer.
+    let today = chrono_today();
+    let (code, lines, err) = run(d, &["report", "--date", &today, "--print"], None).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(lines.last().unwrap()["event"], "printed");
+    let p = printed(&std::fs::read(&file).unwrap(), encoding_rs::IBM866);
+    let got = trimmed(&p);
+    let at = got
+        .iter()
+        .position(|l| l.starts_with("Вершина цепочки аудита: #"))
+        .unwrap_or_else(|| panic!("the audit head on paper: {got:?}"));
+    let hash: String = got[at + 1..at + 3].concat();
+    assert!(
+        hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+        "{hash:?}"
+    );
+    sb.shutdown().await;
+}
+
+fn chrono_today() -> String {
+    ::till::time::local_text(::till::db::now_ms())[..10].to_owned()
+}

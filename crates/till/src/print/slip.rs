@@ -23,6 +23,8 @@ pub enum SlipLine {
     Pair { label: String, value: String },
     /// Plain text, wrapped at words.
     Text { text: String },
+    /// A line laid out already (a report's columns): spaces kept, cut at the width.
+    Pre { text: String },
     /// A line of dashes.
     Rule,
     /// A QR code (the printer's own), centred.
@@ -219,7 +221,7 @@ impl Slip {
             text: title.to_owned(),
         });
         lines.push(SlipLine::Rule);
-        lines.extend(body.iter().map(|t| SlipLine::Text { text: t.clone() }));
+        lines.extend(body.iter().map(|t| SlipLine::Pre { text: t.clone() }));
         Slip { lines }
     }
 
@@ -286,6 +288,9 @@ impl Slip {
                         .into_iter()
                         .map(|x| text(x, false)),
                 ),
+                SlipLine::Pre { text: t } => {
+                    out.push(text(printable(t, cp).chars().take(width).collect(), false))
+                }
                 SlipLine::Rule => out.push(text("-".repeat(width), false)),
                 SlipLine::Qr { data } => out.push(Laid::Qr { data: data.clone() }),
             }
