@@ -15,7 +15,8 @@
 //!
 //! # Secrets and card identifiers
 //! - The API secret lives only in the OS keyring ([`keystore`]), namespaced per app, build
-//!   kind and data folder. No keyring is an error; there is no plaintext fallback.
+//!   kind and data folder. For a real till no keyring is an error; there is no plaintext
+//!   fallback (only the demo till keeps its throwaway keys in a file of its own folder).
 //! - The full card identifier (`account.number`) is never logged, printed, shown, or stored in
 //!   clear: saved cards are sealed with ChaCha20-Poly1305 under a random 256-bit data key kept
 //!   in the keyring next to the secret, found by a keyed HMAC-SHA256 fingerprint
