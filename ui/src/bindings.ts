@@ -381,6 +381,7 @@ export type Command =
   | "close_shift"
   | "day_report"
   | "export_report"
+  | "print_report"
   | "display_prefs"
   | "open_data_folder"
   | "start_demo"

@@ -106,6 +106,7 @@ macro_rules! all_commands {
             $crate::commands::shifts::close_shift,
             $crate::commands::shifts::day_report,
             $crate::commands::shifts::export_report,
+            $crate::commands::shifts::print_report,
             $crate::commands::sale::display_prefs,
             $crate::commands::fatal::open_data_folder,
             $crate::commands::fatal::start_demo,

@@ -58,6 +58,7 @@ pub const NAMES: &[&str] = &[
     "close_shift",
     "day_report",
     "export_report",
+    "print_report",
     "display_prefs",
     "open_data_folder",
     "start_demo",

@@ -180,6 +180,64 @@ pub async fn day_report(state: State<'_, AppState>, date: String) -> ApiResult<R
     blocking(move || Ok(day_report_dto(&till.day_report(d)?))).await
 }
 
+/// A report asked for by a window: a shift's (`shift_id`, the signed-in user's own unless a
+/// manager asks) or, for managers, a day's (`date`).
+enum Made {
+    Shift(Box<ShiftReport>),
+    Day(Box<DayReport>),
+}
+
+async fn named_report(
+    state: &AppState,
+    shift_id: Option<i64>,
+    date: Option<String>,
+) -> ApiResult<Made> {
+    let user = state.signed_in()?;
+    let manager = state.manager().is_ok();
+    let till = state.till()?;
+    let day = match (&date, shift_id) {
+        (Some(d), _) if manager => Some(parse_date(d)?),
+        (Some(_), _) => return Err(ApiError::new(ErrorCode::Forbidden, "managers only")),
+        (None, Some(_)) => None,
+        (None, None) => return Err(ApiError::new(ErrorCode::ConfigInvalid, "no report named")),
+    };
+    blocking(move || match (day, shift_id) {
+        (Some(d), _) => Ok(Made::Day(Box::new(till.day_report(d)?))),
+        (None, Some(id)) => {
+            let r = till.shift_report(id)?;
+            if r.shift.user_id != user.id && !manager {
+                return Err(ApiError::new(
+                    ErrorCode::Forbidden,
+                    "another cashier's shift",
+                ));
+            }
+            Ok(Made::Shift(Box::new(r)))
+        }
+        (None, None) => unreachable!("checked above"),
+    })
+    .await
+}
+
+/// Prints a report on the receipt printer (`printer.address`), its lines in `lang`.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn print_report(
+    state: State<'_, AppState>,
+    shift_id: Option<i64>,
+    date: Option<String>,
+    lang: String,
+) -> ApiResult<()> {
+    ready(&state).await;
+    let lines = match named_report(&state, shift_id, date).await? {
+        Made::Day(r) => r.text_lines(&lang),
+        Made::Shift(r) => r.text_lines(&lang),
+    };
+    let till = state.till()?;
+    let (title, rest) = lines
+        .split_first()
+        .map_or(("", &[][..]), |(t, r)| (t.as_str(), r));
+    Ok(till.print_lines(title, rest).await?)
+}
+
 /// Saves a report as CSV or XLSX through the save dialog: a shift's (`shift_id`, the
 /// signed-in user's own unless a manager asks) or, for managers, a day's (`date`).
 #[tauri::command(rename_all = "snake_case")]
@@ -192,35 +250,7 @@ pub async fn export_report(
     lang: String,
 ) -> ApiResult<ExportDone> {
     ready(&state).await;
-    let user = state.signed_in()?;
-    let manager = state.manager().is_ok();
-    let till = state.till()?;
-    let day = match (&date, shift_id) {
-        (Some(d), _) if manager => Some(parse_date(d)?),
-        (Some(_), _) => return Err(ApiError::new(ErrorCode::Forbidden, "managers only")),
-        (None, Some(_)) => None,
-        (None, None) => return Err(ApiError::new(ErrorCode::ConfigInvalid, "no report named")),
-    };
-    let t = till.clone();
-    enum Made {
-        Shift(Box<ShiftReport>),
-        Day(Box<DayReport>),
-    }
-    let made = blocking(move || match (day, shift_id) {
-        (Some(d), _) => Ok(Made::Day(Box::new(t.day_report(d)?))),
-        (None, Some(id)) => {
-            let r = t.shift_report(id)?;
-            if r.shift.user_id != user.id && !manager {
-                return Err(ApiError::new(
-                    ErrorCode::Forbidden,
-                    "another cashier's shift",
-                ));
-            }
-            Ok(Made::Shift(Box::new(r)))
-        }
-        (None, None) => unreachable!("checked above"),
-    })
-    .await?;
+    let made = named_report(&state, shift_id, date).await?;
     let stamp = match &made {
         Made::Day(r) => r.date.clone(),
         Made::Shift(r) => format!("shift-{}", r.shift.id),

@@ -27,7 +27,12 @@ fn cli_report(app: &App, shift: &str) -> Vec<serde_json::Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cashier_closes_the_shift_and_sees_the_z_report() {
-    let app = App::start("shift").await;
+    // A file stands in for the receipt printer.
+    let app = App::start_with("shift", |dir| {
+        let printer = dir.join("printer.bin");
+        super::tills::demo_config(dir, &[("printer.address", printer.to_str().unwrap())]);
+    })
+    .await;
     // The demo signs its cashier in without a PIN: no shift yet; she opens one.
     app.click("[data-testid=tab-shift]").await;
     app.wait_css("[data-testid=shift-none]").await;
@@ -138,6 +143,21 @@ async fn a_cashier_closes_the_shift_and_sees_the_z_report() {
         .wait_text("[data-testid=shift-report-saved]", |t| t.contains(".xlsx"))
         .await;
     assert!(saved.contains(&format!("shift-{shift}")), "{saved}");
+    // On paper too: the closed shift's report in the language on screen (English now), then
+    // the cut.
+    app.click("[data-testid=shift-report-print]").await;
+    app.wait_text("[data-testid=shift-report-saved]", |t| {
+        t.contains("printer")
+    })
+    .await;
+    let paper = std::fs::read(app.data.path().join("printer.bin")).unwrap();
+    let has = |needle: &[u8]| paper.windows(needle.len()).any(|w| w == needle);
+    assert!(
+        has(b"SHIFT REPORT") && has(b"Kassir") && has(b"40 000 so'm"),
+        "the Z report on paper: {:?}",
+        String::from_utf8_lossy(&paper)
+    );
+    assert!(has(&[0x1D, 0x56]), "the paper cut");
 
     // History's export as XLSX: typed cells (amounts as numbers of so'm, times as dates).
     lang(&app, "uz").await;

@@ -24,6 +24,8 @@ export const shiftApi = {
   x: () => call<ReportDto>("x_report"),
   close: (pin: string) => call<ReportDto>("close_shift", { pin }),
   day: (date: string) => call<ReportDto>("day_report", { date }),
+  print: (a: { shift_id?: number; date?: string; lang: string }) =>
+    call<void>("print_report", { shift_id: a.shift_id ?? null, date: a.date ?? null, lang: a.lang }),
   save: (a: { shift_id?: number; date?: string; format: "csv" | "xlsx"; lang: string }) =>
     call<ExportDone>("export_report", { shift_id: a.shift_id ?? null, date: a.date ?? null, format: a.format, lang: a.lang }),
 };
@@ -34,6 +36,20 @@ function ReportView({ report, testid }: { report: ReportDto; testid: string }) {
   const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const { tError } = useI18n();
+  async function print() {
+    setSaved(null);
+    setError(null);
+    try {
+      await shiftApi.print({
+        shift_id: report.kind === "day" ? undefined : report.shift?.id,
+        date: report.kind === "day" ? dateOfDay(report) : undefined,
+        lang,
+      });
+      setSaved(t("shift.printed"));
+    } catch (e) {
+      setError(e as ApiError);
+    }
+  }
   async function save(format: "csv" | "xlsx") {
     setSaved(null);
     setError(null);
@@ -68,8 +84,13 @@ function ReportView({ report, testid }: { report: ReportDto; testid: string }) {
       <div class="row">
         <button data-testid={`${testid}-csv`} onClick={() => void save("csv")}>{t("shift.save_csv")}</button>
         <button data-testid={`${testid}-xlsx`} onClick={() => void save("xlsx")}>{t("shift.save_xlsx")}</button>
+        <button data-testid={`${testid}-print`} onClick={() => void print()}>{t("shift.print")}</button>
       </div>
-      {saved && <div class="ok-line" data-testid={`${testid}-saved`}>{t("shift.saved", { path: saved })}</div>}
+      {saved && (
+        <div class="ok-line" data-testid={`${testid}-saved`}>
+          {saved === t("shift.printed") ? saved : t("shift.saved", { path: saved })}
+        </div>
+      )}
       {error && <div class="error" data-code={error.code}>{tError(error)}</div>}
     </div>
   );
