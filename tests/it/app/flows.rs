@@ -80,6 +80,12 @@ async fn a_payout_is_requested_approved_with_a_pin_and_completed() {
     app.click("[data-testid=tab-history]").await;
     app.click("[data-testid=history-row][data-pstate=paid]")
         .await;
+    // The detail has loaded what was returned so far before its button is pressed (pressed
+    // while the detail was still loading, under load, it once went nowhere).
+    app.wait_text("[data-testid=detail-returned-so-far]", |t| {
+        t.contains("20 000")
+    })
+    .await;
     app.click("[data-testid=detail-return]").await;
     app.wait_css("[data-testid=return-for]").await;
     app.type_into("[data-testid=payout-amount]", "5000").await;

@@ -404,11 +404,17 @@ async fn a_moved_data_folder_keeps_its_keys_and_old_path_named_entries_move_to_t
         .collect();
     std::fs::write(&cfg_path, old).unwrap();
     let by_path = OsKeyring::for_path(&moved);
+    // (The entries this till has: not every till has a Data API token.)
+    let mut present = Vec::new();
     for name in names::ALL {
-        let v = keys.get(name).unwrap().unwrap();
+        let Some(v) = keys.get(name).unwrap() else {
+            continue;
+        };
         by_path.set(name, &v).unwrap();
         keys.delete(name).unwrap();
+        present.push(name);
     }
+    assert!(present.len() >= 4, "{present:?}");
     let till = Till::open(&moved).unwrap();
     let new_id = till.config().till_id;
     assert_eq!(new_id.len(), 32, "an id on first open");
@@ -417,7 +423,7 @@ async fn a_moved_data_folder_keeps_its_keys_and_old_path_named_entries_move_to_t
         .contains(&new_id));
     till.verify_pin("boss", "222222").unwrap();
     assert!(till.secret_configured().unwrap());
-    for name in names::ALL {
+    for name in present {
         assert!(by_path.get(name).unwrap().is_none(), "{name} moved");
         assert!(OsKeyring::for_till_id(&new_id).get(name).unwrap().is_some());
     }
