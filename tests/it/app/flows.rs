@@ -42,6 +42,8 @@ async fn a_payout_is_requested_approved_with_a_pin_and_completed() {
     app.click("[data-testid=tab-history]").await;
     app.wait_count("[data-testid=history-row]", 1).await;
     app.click("[data-testid=history-row]").await;
+    // The whole detail first (its receipt part comes a moment later).
+    app.wait_css("[data-testid=receipt-show]").await;
     app.click("[data-testid=detail-return]").await;
     app.wait_css("[data-testid=return-for]").await;
     app.type_into("[data-testid=payout-amount]", "20000").await;
@@ -86,6 +88,7 @@ async fn a_payout_is_requested_approved_with_a_pin_and_completed() {
         t.contains("20 000")
     })
     .await;
+    app.wait_css("[data-testid=receipt-show]").await;
     app.click("[data-testid=detail-return]").await;
     app.wait_css("[data-testid=return-for]").await;
     app.type_into("[data-testid=payout-amount]", "5000").await;
