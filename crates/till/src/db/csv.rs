@@ -47,23 +47,23 @@ pub enum CsvStyle {
 /// The machine style's header.
 pub const CSV_HEADER: &str = "payment_id,type,amount_uzs,currency,state,gateway_status,masked_card,created_at_utc,final_at_utc,code,message,flagged\n";
 
-/// The words of a people's export.
-struct Words {
-    sep: u8,
-    decimal: u8,
-    header: [&'static str; 13],
-    sale: &'static str,
-    payout: &'static str,
-    paid: &'static str,
-    not_paid: &'static str,
-    returned: &'static str,
-    not_returned: &'static str,
-    open: &'static str,
-    abandoned: &'static str,
-    yes: &'static str,
+/// The words of a people's export (the CSV's, and the XLSX history sheet's too).
+pub(crate) struct Words {
+    pub sep: u8,
+    pub decimal: u8,
+    pub header: [&'static str; 13],
+    pub sale: &'static str,
+    pub payout: &'static str,
+    pub paid: &'static str,
+    pub not_paid: &'static str,
+    pub returned: &'static str,
+    pub not_returned: &'static str,
+    pub open: &'static str,
+    pub abandoned: &'static str,
+    pub yes: &'static str,
 }
 
-fn words(lang: CsvLang) -> Words {
+pub(crate) fn words(lang: CsvLang) -> Words {
     match lang {
         CsvLang::En => Words {
             sep: b',',

@@ -8,6 +8,7 @@ use ecommpay::Tiyin;
 use rusqlite::{params_from_iter, Connection};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
+use crate::db::csv::{words, CsvLang};
 use crate::db::history::{where_clause, HistoryFilter};
 use crate::error::{Result, TillError};
 use crate::report::Lang;
@@ -143,104 +144,21 @@ pub fn write_tables(path: &Path, tables: &[Table]) -> Result<()> {
     wb.save(path).map_err(xe)
 }
 
-/// The history sheet's header and words.
-struct HistoryWords {
-    sheet: &'static str,
-    header: [&'static str; 13],
-    sale: &'static str,
-    payout: &'static str,
-    paid: &'static str,
-    not_paid: &'static str,
-    returned: &'static str,
-    not_returned: &'static str,
-    open: &'static str,
-    abandoned: &'static str,
-    yes: &'static str,
+/// The history sheet's name; its header and words are the people's CSV's
+/// ([`crate::db::csv::words`]).
+fn sheet_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "History",
+        Lang::Ru => "История",
+        Lang::Uz => "Tarix",
+    }
 }
 
-fn history_words(lang: Lang) -> HistoryWords {
+fn csv_lang(lang: Lang) -> CsvLang {
     match lang {
-        Lang::En => HistoryWords {
-            sheet: "History",
-            header: [
-                "Time",
-                "Payment",
-                "Type",
-                "Amount",
-                "Currency",
-                "Result",
-                "State",
-                "Bank status",
-                "Card",
-                "Finished",
-                "Code",
-                "Message",
-                "Flagged",
-            ],
-            sale: "Sale",
-            payout: "Return",
-            paid: "Paid",
-            not_paid: "Not paid",
-            returned: "Returned",
-            not_returned: "Not returned",
-            open: "In progress",
-            abandoned: "Not paid (still watched)",
-            yes: "yes",
-        },
-        Lang::Ru => HistoryWords {
-            sheet: "История",
-            header: [
-                "Время",
-                "Платёж",
-                "Тип",
-                "Сумма",
-                "Валюта",
-                "Итог",
-                "Состояние",
-                "Статус банка",
-                "Карта",
-                "Завершён",
-                "Код",
-                "Сообщение",
-                "Проверить",
-            ],
-            sale: "Продажа",
-            payout: "Возврат",
-            paid: "Оплачено",
-            not_paid: "Не оплачено",
-            returned: "Возвращено",
-            not_returned: "Не возвращено",
-            open: "В процессе",
-            abandoned: "Не оплачено (ещё отслеживается)",
-            yes: "да",
-        },
-        Lang::Uz => HistoryWords {
-            sheet: "Tarix",
-            header: [
-                "Vaqt",
-                "To'lov",
-                "Turi",
-                "Summa",
-                "Valyuta",
-                "Natija",
-                "Holat",
-                "Bank holati",
-                "Karta",
-                "Yakunlangan",
-                "Kod",
-                "Xabar",
-                "Tekshirish",
-            ],
-            sale: "Sotuv",
-            payout: "Qaytarish",
-            paid: "To'landi",
-            not_paid: "To'lanmadi",
-            returned: "Qaytarildi",
-            not_returned: "Qaytarilmadi",
-            open: "Jarayonda",
-            abandoned: "To'lanmadi (hali kuzatilmoqda)",
-            yes: "ha",
-        },
+        Lang::En => CsvLang::En,
+        Lang::Ru => CsvLang::Ru,
+        Lang::Uz => CsvLang::Uz,
     }
 }
 
@@ -266,7 +184,7 @@ pub fn history_xlsx(
             "{count} rows are more than a sheet holds ({XLSX_MAX_ROWS}): narrow the filter"
         )));
     }
-    let w = history_words(lang);
+    let w = words(csv_lang(lang));
     let fm = formats();
     let mut wb = Workbook::new();
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -274,7 +192,7 @@ pub fn history_xlsx(
         wb.set_tempdir(dir).map_err(xe)?;
     }
     let ws = wb.add_worksheet_with_constant_memory().map_err(xe)?;
-    ws.set_name(w.sheet).map_err(xe)?;
+    ws.set_name(sheet_name(lang)).map_err(xe)?;
     header(ws, &w.header, &[(0, 20.0), (1, 28.0), (9, 20.0)], &fm)?;
     let sql = format!(
         "SELECT payment_id, kind, amount, currency, state, gateway_status, masked_card, created_at, final_at, code, message, flagged, abandoned_at
