@@ -161,19 +161,8 @@ async fn callbacks_bring_the_link_and_a_decline_duplicates_change_nothing() {
 
 /// A successful sale with the default card, for payout tests. Returns its payment id.
 pub async fn paid_sale(t: &TestTill, amount: i64) -> String {
-    let mut rx = t.till.subscribe();
-    let h = t.till.start_sale(Tiyin::new(amount), None).await.unwrap();
+    let (h, link) = sale_with_link(t, Tiyin::new(amount), None).await;
     let pid = h.payment_id.clone();
-    let link = match wait_event(
-        &mut rx,
-        20,
-        |e| matches!(e, TillEvent::Link { payment_id, .. } if *payment_id == pid),
-    )
-    .await
-    {
-        TillEvent::Link { url, .. } => url,
-        _ => unreachable!(),
-    };
     pay(&link, "uzcard-ok").await;
     assert_eq!(h.wait().await.unwrap().state, State::Success);
     pid

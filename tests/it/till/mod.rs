@@ -135,6 +135,28 @@ impl TestTill {
     }
 }
 
+/// Starts a sale of `amount` as `who` and waits for its link; returns the handle and the link.
+pub async fn sale_with_link(
+    t: &TestTill,
+    amount: ecommpay::Tiyin,
+    who: Option<&str>,
+) -> (::till::PaymentHandle, String) {
+    let mut rx = t.till.subscribe();
+    let h = t.till.start_sale(amount, who).await.unwrap();
+    let pid = h.payment_id.clone();
+    let link = match wait_event(
+        &mut rx,
+        20,
+        |e| matches!(e, TillEvent::Link { payment_id, .. } if *payment_id == pid),
+    )
+    .await
+    {
+        TillEvent::Link { url, .. } => url,
+        _ => unreachable!(),
+    };
+    (h, link)
+}
+
 /// Waits for the first event matching `f`.
 pub async fn wait_event(
     rx: &mut broadcast::Receiver<TillEvent>,

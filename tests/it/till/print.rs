@@ -130,23 +130,8 @@ fn trimmed(p: &Printed) -> Vec<String> {
 
 /// A paid sale of 15 000,50 so'm by anna; its payment id.
 async fn paid_sale(t: &TestTill) -> String {
-    let mut rx = t.till.subscribe();
-    let h = t
-        .till
-        .start_sale(Tiyin::parse_som("15000.50").unwrap(), Some("anna"))
-        .await
-        .unwrap();
+    let (h, link) = sale_with_link(t, Tiyin::parse_som("15000.50").unwrap(), Some("anna")).await;
     let pid = h.payment_id.clone();
-    let link = match wait_event(
-        &mut rx,
-        20,
-        |e| matches!(e, TillEvent::Link { payment_id, .. } if *payment_id == pid),
-    )
-    .await
-    {
-        TillEvent::Link { url, .. } => url,
-        _ => unreachable!(),
-    };
     pay(&link, "uzcard-ok").await;
     assert_eq!(h.wait().await.unwrap().state, State::Success);
     pid

@@ -7,13 +7,13 @@ use std::collections::BTreeSet;
 
 use ::till::reconcile::zone::Zone;
 use ::till::reconcile::ItemKind;
-use ::till::{State, TillEvent};
+use ::till::State;
 use ecommpay::Tiyin;
 use ecommpay_sandbox::DataApiAccess;
 use serde_json::json;
 
 use super::cli::{run, setup};
-use super::{pay, sandbox, wait_event, TestTill};
+use super::{pay, sandbox, TestTill};
 
 const TOKEN: &str = "RcN7tokenQ2xW9vB4mK8pL3sD6fG1h";
 const DATA_SECRET: &str = "reconcile-data-api-secret-7Yq";
@@ -38,19 +38,8 @@ fn today() -> ::till::time::NaiveDate {
 
 /// A sale the customer pays with `card` (`uzcard-ok` pays, `uzcard-nofunds` declines).
 async fn sale(t: &TestTill, amount: i64, card: &str) -> (String, State) {
-    let mut rx = t.till.subscribe();
-    let h = t.till.start_sale(Tiyin::new(amount), None).await.unwrap();
+    let (h, link) = super::sale_with_link(t, Tiyin::new(amount), None).await;
     let pid = h.payment_id.clone();
-    let link = match wait_event(
-        &mut rx,
-        20,
-        |e| matches!(e, TillEvent::Link { payment_id, .. } if *payment_id == pid),
-    )
-    .await
-    {
-        TillEvent::Link { url, .. } => url,
-        _ => unreachable!(),
-    };
     pay(&link, card).await;
     (pid, h.wait().await.unwrap().state)
 }

@@ -10,29 +10,16 @@ use std::path::Path;
 
 use ::till::db::shifts::OpenedHow;
 use ::till::report::{Note, ReportKind, Sum, Totals};
-use ::till::{PaymentHandle, PayoutInput, Role, State, TillEvent};
+use ::till::{PaymentHandle, PayoutInput, Role, State};
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use ecommpay::Tiyin;
 
 use super::cli::run;
-use super::{pay, sandbox, wait_event, TestTill};
+use super::{pay, sandbox, TestTill};
 
 /// Starts a sale as `who`; returns its handle and link.
 async fn start(t: &TestTill, amount: i64, who: Option<&str>) -> (PaymentHandle, String) {
-    let mut rx = t.till.subscribe();
-    let h = t.till.start_sale(Tiyin::new(amount), who).await.unwrap();
-    let pid = h.payment_id.clone();
-    let link = match wait_event(
-        &mut rx,
-        20,
-        |e| matches!(e, TillEvent::Link { payment_id, .. } if *payment_id == pid),
-    )
-    .await
-    {
-        TillEvent::Link { url, .. } => url,
-        _ => unreachable!(),
-    };
-    (h, link)
+    super::sale_with_link(t, Tiyin::new(amount), who).await
 }
 
 async fn sale(t: &TestTill, amount: i64, who: &str, card: &str, want: State) -> String {
