@@ -4,7 +4,8 @@
 # Builds nothing: expects an already built binary (default target/debug/cashier-app,
 # override with CASHIER_APP_BIN). Runs it headless under a private D-Bus session and Xvfb
 # with a throwaway HOME/XDG dirs, waits (bounded) for a visible window named "Cashier",
-# screenshots it to artifacts/smoke-window.png and checks the screenshot is not blank.
+# screenshots it to artifacts/smoke-window.png and checks the screenshot is not blank, and that
+# its web process paints without OpenGL compositing.
 #
 # Exit status: 0 only if every check held.
 set -euo pipefail
@@ -94,6 +95,18 @@ done
 echo "smoke-window: ok: screenshot $SHOT is not blank (unique colours=$COLOURS, stddev=$STDDEV)"
 
 kill -0 "$APP_PID" 2>/dev/null || fail "app died while being screenshotted"
+
+# The app paints its pages without WebKit's accelerated compositing (src-tauri/src/main.rs,
+# `software_rendering`): its web process inherits the setting (about 80 MiB less than with
+# compositing in software OpenGL). Checked on the running processes.
+WEB_PID=""
+for p in $(pgrep -P "$APP_PID" || true); do
+    [ "$(cat /proc/$p/comm 2>/dev/null)" = "WebKitWebProces" ] && WEB_PID="$p"
+done
+[ -n "$WEB_PID" ] || fail "no WebKitWebProcess under the app (pid $APP_PID)"
+tr '\0' '\n' <"/proc/$WEB_PID/environ" | grep -qx 'WEBKIT_DISABLE_COMPOSITING_MODE=1' \
+    || fail "the web process (pid $WEB_PID) runs with accelerated compositing"
+echo "smoke-window: ok: the web process (pid $WEB_PID) runs without accelerated compositing"
 cleanup
 trap - EXIT
 echo "smoke-window: ok: app stopped"

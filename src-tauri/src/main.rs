@@ -21,6 +21,7 @@ use tracing_subscriber::EnvFilter;
 
 fn main() {
     state::PROCESS_START.get_or_init(std::time::Instant::now);
+    software_rendering();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("CASHIER_LOG").unwrap_or_else(|_| EnvFilter::new("warn")),
@@ -34,6 +35,15 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::starting())
         .invoke_handler(all_commands!())
+        .on_page_load(|webview, payload| {
+            if webview.label() == "main" {
+                let phase = match payload.event() {
+                    tauri::webview::PageLoadEvent::Started => "page: load started",
+                    tauri::webview::PageLoadEvent::Finished => "page: loaded",
+                };
+                state::mark(phase);
+            }
+        })
         .setup(move |app| {
             state::mark("tauri: set up (the window is being made)");
             let app = app.handle().clone();
@@ -67,5 +77,20 @@ fn main() {
     if let Err(error) = result {
         eprintln!("cashier-app: failed to run: {error}");
         std::process::exit(1);
+    }
+}
+
+/// The till's pages are flat 2D (text, buttons, one QR image): WebKitGTK paints them in the web
+/// process without its accelerated compositing, which on a till PC without a usable GPU (and under
+/// Xvfb) runs OpenGL in software (llvmpipe): about 80 MiB more for the web process, and the GL
+/// start-up on every launch (measured with `scripts/bench-app.sh`, which gives its minimal window
+/// the same setting). `CASHIER_GPU_COMPOSITING=1` keeps WebKit's own choice; a
+/// `WEBKIT_DISABLE_COMPOSITING_MODE` set outside is left as it is. Set before GTK or any other
+/// thread starts (the web processes inherit it).
+fn software_rendering() {
+    const WEBKIT: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+    let gpu = std::env::var_os("CASHIER_GPU_COMPOSITING").is_some_and(|v| v == "1");
+    if !gpu && std::env::var_os(WEBKIT).is_none() {
+        std::env::set_var(WEBKIT, "1");
     }
 }

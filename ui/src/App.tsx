@@ -25,6 +25,21 @@ type Tab = "sale" | "history" | "payouts" | "settings" | "shift";
 const LANG_NAMES: Record<Lang, string> = { uz: "O'zbekcha", ru: "Русский", en: "English" };
 const TABS: Tab[] = ["sale", "history", "payouts", "settings", "shift"];
 
+let starting: ReturnType<typeof firstRoundTrip> | null = null;
+
+function firstRoundTrip() {
+  // Listening first (no event missed), then one round trip for the three (each waits for the
+  // till's start-up in the shell).
+  return connect().then(() => Promise.all([api.appInfo(), api.keysMissing(), api.currentSale()]));
+}
+
+/** The window's first questions to the shell: asked once, as the page loads (main.tsx calls
+ *  this before the first render, so the answers do not wait for a painted frame). */
+export function startApp() {
+  starting ??= firstRoundTrip();
+  return starting;
+}
+
 export function App() {
   const { t, lang } = useI18n();
   const store = useStore();
@@ -53,10 +68,9 @@ export function App() {
   useEffect(() => {
     enableSounds();
     unlockAudioOnGesture();
-    void connect().then(async () => {
+    void (async () => {
       try {
-        // One round trip for the three (each waits for the till's start-up in the shell).
-        const [i, keys, sale] = await Promise.all([api.appInfo(), api.keysMissing(), api.currentSale()]);
+        const [i, keys, sale] = await startApp();
         if (isLang(i.language)) setLang(i.language);
         setKeys(keys);
         setInfo(i);
@@ -66,7 +80,7 @@ export function App() {
       } catch (e) {
         setFatal(e as ApiError);
       }
-    });
+    })();
   }, []);
 
   useEffect(() => {

@@ -1,5 +1,5 @@
 import { render } from "preact";
-import { App } from "./App";
+import { App, startApp } from "./App";
 import { Customer } from "./screens/Customer";
 
 // A script failure must show, not leave a blank window.
@@ -14,4 +14,8 @@ window.addEventListener("error", (e) => showFailure(e.error ?? e.message));
 window.addEventListener("unhandledrejection", (e) => showFailure(e.reason));
 
 const root = document.getElementById("app")!;
-render(location.hash === "#customer" ? <Customer /> : <App />, root);
+const customer = location.hash === "#customer";
+// The cashier's window asks the shell its first questions before rendering (a failure is
+// shown by App, which awaits the same promise).
+if (!customer) startApp().catch(() => {});
+render(customer ? <Customer /> : <App />, root);

@@ -18,6 +18,7 @@ pub async fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
     let cfg = till.config();
     let flow = convert::flow(cfg.sale_flow().0);
     let has_users = blocking(move || Ok(!till.users()?.is_empty())).await?;
+    crate::state::mark("app_info answered");
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         demo: state.booted()?.demo.as_ref().map(|d| d.info()),
@@ -210,6 +211,9 @@ pub async fn set_language(
 #[tauri::command(rename_all = "snake_case")]
 pub async fn ui_ready() -> ApiResult<()> {
     static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| println!("cashier-app: sale screen ready"));
+    ONCE.call_once(|| {
+        crate::state::mark("sale screen ready");
+        println!("cashier-app: sale screen ready");
+    });
     Ok(())
 }

@@ -12,6 +12,7 @@
 //! approve a payout or manage users any more). Every change is audited in the same
 //! transaction that makes it.
 
+mod argon;
 pub mod pin;
 
 use rusqlite::{params, Connection, OptionalExtension};

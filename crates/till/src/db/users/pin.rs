@@ -16,15 +16,12 @@
 //! - Timing: an unknown name costs the same Argon2 work and says the same as a wrong PIN.
 
 use argon2::password_hash::SaltString;
-use argon2::{
-    Algorithm, Argon2, KeyId, Params, ParamsBuilder, PasswordHash, PasswordHasher,
-    PasswordVerifier, Version,
-};
+use argon2::{Algorithm, Argon2, KeyId, Params, ParamsBuilder, PasswordHash, Version};
 use chacha20poly1305::aead::OsRng;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde_json::json;
 
-use super::{Role, User};
+use super::{argon, Role, User};
 use crate::db::{audit, now_ms};
 use crate::error::{Result, TillError};
 
@@ -117,10 +114,16 @@ pub fn validate_pin(pin: &str, role: Role) -> Result<()> {
 
 pub(super) fn hash_pin(pin: &str, pepper: &[u8]) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(hasher(pepper)?
-        .hash_password(pin.as_bytes(), &salt)
-        .map_err(|e| TillError::Config(format!("argon2: {e}")))?
-        .to_string())
+    let hasher = hasher(pepper)?;
+    Ok(argon::hash(
+        &hasher,
+        Algorithm::Argon2id,
+        Version::V0x13,
+        pin.as_bytes(),
+        salt.as_salt(),
+    )
+    .map_err(|e| TillError::Config(format!("argon2: {e}")))?
+    .to_string())
 }
 
 /// Whether `pin` matches `stored`, with the pepper the hash names (and the parameters it
@@ -134,9 +137,8 @@ fn pin_matches(pin: &str, stored: &str, peppers: Peppers<'_>) -> Result<bool> {
     };
     let parsed = PasswordHash::new(stored)
         .map_err(|e| TillError::Config(format!("stored PIN hash: {e}")))?;
-    Ok(hasher(pepper)?
-        .verify_password(pin.as_bytes(), &parsed)
-        .is_ok())
+    // As `verify_password(..).is_ok()` did: a stored hash Argon2 cannot check never matches.
+    Ok(argon::verify(pepper, pin.as_bytes(), &parsed).unwrap_or(false))
 }
 
 /// Checks a PIN in one go (the three steps below, holding `conn` throughout). Wrong PINs
