@@ -97,9 +97,37 @@ fn lan_ip() -> Option<IpAddr> {
     (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
 }
 
-/// Starts the sandbox and the demo till in `dir`; returns the till, the demo, and the user to
-/// start signed in as (the first demo cashier who is active and not locked out, if any).
-pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<Session>), TillError> {
+/// The demo's managers when they are not made yet: each is a PIN hash (Argon2, tens of
+/// milliseconds of one core), made once the sale screen is up instead of while the window
+/// starts beside it (the demo starts signed in as its cashier; nobody needs the managers
+/// before they sign out).
+pub struct LaterUsers(Vec<&'static (&'static str, Role, &'static str)>);
+
+impl LaterUsers {
+    pub fn none() -> LaterUsers {
+        LaterUsers(Vec::new())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Makes them (a blocking call: Argon2).
+    pub fn make(self, till: &Till) -> Result<(), TillError> {
+        let demo = till.demo_authority()?;
+        for (name, role, pin) in self.0 {
+            if !till.users()?.iter().any(|u| u.name == *name) {
+                till.add_user(&demo, name, *role, pin)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Starts the sandbox and the demo till in `dir`; returns the till, the demo, the user to
+/// start signed in as (the first demo cashier who is active and not locked out, if any), and
+/// the demo users still to make.
+pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<Session>, LaterUsers), TillError> {
     let loopback_only = std::env::var_os("CASHIER_DEMO_LOOPBACK").is_some();
     let lan = if loopback_only { None } else { lan_ip() };
     // With a LAN address the bot links must carry it, so the port is chosen first.
@@ -179,9 +207,14 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<Session>), TillErro
     });
     crate::state::mark("demo: listener");
     let existing = till.users()?;
-    for (name, role, pin) in USERS {
-        if !existing.iter().any(|u| u.name == *name) {
-            till.add_user(&demo, name, *role, pin)?;
+    let mut later = LaterUsers::none();
+    for user @ (name, role, pin) in USERS {
+        if existing.iter().any(|u| u.name == *name) {
+            continue;
+        }
+        match role {
+            Role::Cashier => drop(till.add_user(&demo, name, *role, pin)?),
+            Role::Manager => later.0.push(user),
         }
     }
     crate::state::mark("demo: users");
@@ -202,5 +235,6 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<Session>), TillErro
             keys_in_file,
         },
         cashier,
+        later,
     ))
 }
