@@ -115,8 +115,9 @@ impl LaterUsers {
     /// Makes them (a blocking call: Argon2).
     pub fn make(self, till: &Till) -> Result<(), TillError> {
         let demo = till.demo_authority()?;
+        let existing = till.users()?;
         for (name, role, pin) in self.0 {
-            if !till.users()?.iter().any(|u| u.name == *name) {
+            if !existing.iter().any(|u| u.name == *name) {
                 till.add_user(&demo, name, *role, pin)?;
             }
         }
