@@ -64,3 +64,73 @@ pub fn terminate(child: &mut Child) {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// The longest one app may run in a test: a WebDriver command that never answers (seen once:
+/// WebKitWebDriver's screenshot of a page that never repaints) would otherwise hold the suite
+/// until CI's time runs out. Past it the driver and everything it started are killed, so the
+/// command waiting on them fails and the test with it, saying why.
+pub const APP_AT_MOST: Duration = Duration::from_secs(300);
+
+/// Kills tauri-driver's process tree once [`APP_AT_MOST`] has passed, unless dropped first.
+pub struct Watchdog(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Watchdog {
+    pub fn start(name: &'static str, driver_pid: u32) -> Watchdog {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = done.clone();
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + APP_AT_MOST;
+            while Instant::now() < deadline {
+                if flag.load(std::sync::atomic::Ordering::Relaxed) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            if !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                eprintln!(
+                    "{name}: the app ran past {APP_AT_MOST:?} (a WebDriver command that never \
+                     answered?): tauri-driver, WebKitWebDriver and the app are killed"
+                );
+                kill_tree(driver_pid);
+            }
+        });
+        Watchdog(done)
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// SIGKILL to `pid` and all its descendants (children first found, then killed top-down).
+fn kill_tree(pid: u32) {
+    let mut all = vec![pid];
+    let mut i = 0;
+    while i < all.len() {
+        all.extend(children(all[i]));
+        i += 1;
+    }
+    for p in all {
+        let _ = Command::new("kill")
+            .args(["-KILL", &p.to_string()])
+            .status();
+    }
+}
+
+fn children(parent: u32) -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                // The command name in parentheses may hold spaces: fields after its ')'.
+                .and_then(|s| s.rsplit_once(')').map(|(_, rest)| rest.to_owned()))
+                .and_then(|rest| rest.split_whitespace().nth(1)?.parse::<u32>().ok())
+                == Some(parent)
+        })
+        .collect()
+}

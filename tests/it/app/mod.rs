@@ -47,10 +47,21 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
 use crate::support::{bin, workspace_root};
-use driver::{free_port, tauri_driver, terminate, Driver};
+use driver::{free_port, tauri_driver, terminate, Driver, Watchdog};
 
 /// The longest any single UI condition may take (a sale's result arrives in about a second).
 pub const WAIT: Duration = Duration::from_secs(30);
+
+/// Changes one pixel in the window's corner a few times over the next second (see
+/// [`App::shot`]).
+const REPAINT: &str = "let d = document.getElementById('e2e-repaint'); \
+    if (!d) { d = document.createElement('div'); d.id = 'e2e-repaint'; \
+      d.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;z-index:2147483647'; \
+      document.body.appendChild(d); } \
+    let n = 0; \
+    const flip = () => { d.style.background = (n++ % 2) ? 'rgb(250, 250, 250)' : 'rgb(251, 251, 251)'; \
+      if (n < 20) setTimeout(flip, 50); }; \
+    setTimeout(flip, 50);";
 
 /// One app window at a time: the tests share a 2-core machine with the rest of the suite, and
 /// several WebKit instances at once would make timings (not results) unpredictable.
@@ -61,6 +72,7 @@ pub struct App {
     _turn: tokio::sync::MutexGuard<'static, ()>,
     pub client: Client,
     driver: Driver,
+    _watchdog: Watchdog,
     pub data: tempfile::TempDir,
     pub exports: tempfile::TempDir,
     name: &'static str,
@@ -161,7 +173,7 @@ impl App {
         // till tests open listeners all the time): a driver that never answers is replaced by
         // one on new ports.
         let mut tries = 0;
-        let (driver, client) = loop {
+        let (driver, watchdog, client) = loop {
             let (port, native) = (free_port(), free_port());
             let mut command = Command::new(&driver_bin);
             command
@@ -182,13 +194,14 @@ impl App {
                 command.env_remove("CASHIER_EXPORT_DIR");
             }
             let driver = Driver(command.spawn().expect("tauri-driver starts"));
+            let watchdog = Watchdog::start(name, driver.0.id());
             let deadline = Instant::now() + WAIT;
             while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
                 assert!(Instant::now() < deadline, "tauri-driver did not listen");
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
             match session(port, &caps).await {
-                Ok(c) => break (driver, c),
+                Ok(c) => break (driver, watchdog, c),
                 Err(e) if tries < 2 => {
                     eprintln!("no WebDriver session on ports {port}/{native} ({e}); a new driver");
                     tries += 1;
@@ -201,6 +214,7 @@ impl App {
             _turn: turn,
             client,
             driver,
+            _watchdog: watchdog,
             data,
             exports,
             name,
@@ -437,12 +451,23 @@ impl App {
     }
 
     /// Saves a screenshot to artifacts/e2e/<name>.png and returns its path.
+    ///
+    /// WebKitWebDriver takes a screenshot after the page's next paint, and with compositing
+    /// off (the app's default, `software_rendering` in src-tauri/src/main.rs) a page that
+    /// has nothing to repaint never paints: the command then never answers. So one pixel in
+    /// a corner changes first, and the screenshot is bounded.
     pub async fn shot(&self, name: &str) -> PathBuf {
         let dir = workspace_root().join("artifacts/e2e");
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(format!("{name}.png"));
-        if let Ok(png) = self.client.screenshot().await {
-            std::fs::write(&path, png).unwrap();
+        self.client
+            .execute(REPAINT, vec![])
+            .await
+            .expect("a pixel repainted before the screenshot");
+        match tokio::time::timeout(WAIT, self.client.screenshot()).await {
+            Ok(Ok(png)) => std::fs::write(&path, png).unwrap(),
+            Ok(Err(e)) => eprintln!("{name}: no screenshot: {e}"),
+            Err(_) => panic!("{name}: WebKitWebDriver took no screenshot within {WAIT:?}"),
         }
         path
     }
