@@ -26,6 +26,8 @@ const LANG_NAMES: Record<Lang, string> = { uz: "O'zbekcha", ru: "Русский"
 const TABS: Tab[] = ["sale", "history", "payouts", "settings", "shift"];
 
 let starting: ReturnType<typeof firstRoundTrip> | null = null;
+/** The last language change sent to the shell (see `changeLang`). */
+let languageSaved: Promise<unknown> = Promise.resolve();
 
 function firstRoundTrip() {
   // Listening first (no event missed), then one round trip for the three (each waits for the
@@ -111,7 +113,10 @@ export function App() {
   async function changeLang(l: Lang) {
     setLang(l);
     refocus();
-    await api.setLanguage(l).catch(() => {});
+    // Saved one after the other, in the order pressed: two quick switches sent at once could
+    // be stored in either order, and the till would come back in the first one.
+    languageSaved = languageSaved.then(() => api.setLanguage(l)).catch(() => {});
+    await languageSaved;
   }
 
   async function openCustomer() {

@@ -139,9 +139,13 @@ impl Till {
             }
             self.core.set_secret(&new_secret)?;
         }
-        cfg.save(&self.core.data_dir)?;
-        *self.core.config.write().unwrap_or_else(|e| e.into_inner()) = cfg.clone();
-        self.core.reset_gate();
+        // Only what moving the till changes: a setting changed during the probe stays.
+        let cfg = self.core.update_config(|running| {
+            running.project_id = cfg.project_id;
+            running.gateway_url = cfg.gateway_url.clone();
+            running.payment_page_url = cfg.payment_page_url.clone();
+            Ok(running.clone())
+        })?;
         let elsewhere =
             payments::open_elsewhere(&self.core.db().conn, &cfg.gateway_url, cfg.project_id)?;
         audit::append(

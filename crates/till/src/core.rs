@@ -175,6 +175,22 @@ impl Core {
             .clone()
     }
 
+    /// Changes the config with `change`, saves it to config.toml and makes it the running one,
+    /// all under the config's write lock: two changes at once (the cashier's language and a
+    /// manager's setting, or two quick language switches) each apply to what the other left,
+    /// and none is lost to a read-modify-write race. Nothing changes when `change` or the
+    /// save fails.
+    pub fn update_config<T>(&self, change: impl FnOnce(&mut Config) -> Result<T>) -> Result<T> {
+        let mut running = self.config.write().unwrap_or_else(|e| e.into_inner());
+        let mut cfg = running.clone();
+        let out = change(&mut cfg)?;
+        cfg.save(&self.data_dir)?;
+        *running = cfg;
+        drop(running);
+        self.reset_gate();
+        Ok(out)
+    }
+
     /// Tells subscribers. A link, a result, a missing-link warning and a late success are
     /// told once per payment and process, whoever finds them.
     pub fn emit(&self, e: TillEvent) {

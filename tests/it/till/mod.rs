@@ -19,6 +19,7 @@ mod reconcile;
 mod report;
 mod restart;
 mod resume;
+mod settings;
 mod shifts;
 
 use std::net::SocketAddr;

@@ -42,11 +42,7 @@ impl Till {
         if connect::needs_connect(key) && self.secret_configured()? {
             return Err(TillError::NeedsConnect(key.to_owned()));
         }
-        let mut cfg = self.core.config();
-        cfg.set(key, value)?;
-        cfg.save(&self.core.data_dir)?;
-        *self.core.config.write().unwrap_or_else(|e| e.into_inner()) = cfg;
-        self.core.reset_gate();
+        self.core.update_config(|cfg| cfg.set(key, value))?;
         audit::append(
             &self.core.db().conn,
             actor,
