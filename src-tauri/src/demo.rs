@@ -190,12 +190,17 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<Session>, LaterUser
     if !till.secret_configured()? {
         till.set_secret(&demo, SECRET)?;
     }
-    for (k, v) in SETTINGS {
-        till.set_setting(&demo, k, v)?;
-    }
     // A shorter link life set in the demo's config (a test of expiring links) stays.
-    let payable_ms = till.config().timing.sale_payable_ms.min(expiry_ms);
-    till.set_setting(&demo, "timing.sale_payable_ms", &payable_ms.to_string())?;
+    let payable_ms = till
+        .config()
+        .timing
+        .sale_payable_ms
+        .min(expiry_ms)
+        .to_string();
+    let mut settings = SETTINGS.to_vec();
+    settings.push(("timing.sale_payable_ms", &payable_ms));
+    // One save at a fresh start; nothing written (or audited) when a restart finds them set.
+    till.set_settings(&demo, &settings)?;
     crate::state::mark("demo: settings");
     let listener = till.start_listener().await?;
     sandbox.control().configure(&ConfigPatch {

@@ -181,9 +181,21 @@ impl Core {
     /// and none is lost to a read-modify-write race. Nothing changes when `change` or the
     /// save fails.
     pub fn update_config<T>(&self, change: impl FnOnce(&mut Config) -> Result<T>) -> Result<T> {
+        self.update_config_if(change, |_| true)
+    }
+
+    /// [`Core::update_config`], saved only when `save(&what change returned)` says so.
+    pub fn update_config_if<T>(
+        &self,
+        change: impl FnOnce(&mut Config) -> Result<T>,
+        save: impl FnOnce(&T) -> bool,
+    ) -> Result<T> {
         let mut running = self.config.write().unwrap_or_else(|e| e.into_inner());
         let mut cfg = running.clone();
         let out = change(&mut cfg)?;
+        if !save(&out) {
+            return Ok(out);
+        }
         cfg.save(&self.data_dir)?;
         *running = cfg;
         drop(running);

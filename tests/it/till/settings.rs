@@ -61,3 +61,83 @@ fn settings_changed_at_once_are_all_kept() {
     drop(t.till);
     expect(&::till::Till::open(&path).unwrap().config(), "config.toml");
 }
+
+#[test]
+fn several_settings_save_once_audit_what_changed_and_refuse_together() {
+    let t = TestTill::new("http://127.0.0.1:9", &[]);
+    let auth = super::authority(&t.till);
+    let changes_of = |till: &::till::Till| -> Vec<(String, String)> {
+        let db = ::till::db::Db::open(&t.path().join("till.sqlite3")).unwrap();
+        let mut rows: Vec<_> = ::till::db::audit::recent(db.connection(), 500)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "setting_changed")
+            .map(|e| {
+                (
+                    e.subject,
+                    e.detail["value"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect();
+        rows.reverse();
+        till.verify_audit().unwrap();
+        rows
+    };
+    let before = changes_of(&t.till).len();
+    let wanted = [
+        ("timing.first_poll_ms", "250"),
+        ("timing.http_read_ms", "1500"), // already so (FAST): not a change
+        ("language", "ru"),
+    ];
+    t.till.set_settings(&auth, &wanted).unwrap();
+    let cfg = t.till.config();
+    assert_eq!(
+        (cfg.timing.first_poll_ms, cfg.language.as_str()),
+        (250, "ru")
+    );
+    assert_eq!(
+        changes_of(&t.till)[before..].to_vec(),
+        vec![
+            ("timing.first_poll_ms".to_owned(), "250".to_owned()),
+            ("language".to_owned(), "ru".to_owned())
+        ],
+        "one row for each that changed"
+    );
+    // Again, unchanged: nothing written, nothing audited.
+    let saved = std::fs::metadata(t.path().join("config.toml"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    t.till.set_settings(&auth, &wanted).unwrap();
+    assert_eq!(changes_of(&t.till).len(), before + 2);
+    assert_eq!(
+        std::fs::metadata(t.path().join("config.toml"))
+            .unwrap()
+            .modified()
+            .unwrap(),
+        saved
+    );
+    // One bad value: none of them applies.
+    let err = t
+        .till
+        .set_settings(
+            &auth,
+            &[
+                ("timing.first_poll_ms", "400"),
+                ("timing.http_read_ms", "soon"),
+            ],
+        )
+        .unwrap_err();
+    assert!(!err.to_string().is_empty());
+    let path = t.path().to_owned();
+    assert_eq!(t.till.config().timing.first_poll_ms, 250);
+    assert_eq!(
+        ::till::Till::open(&path)
+            .unwrap()
+            .config()
+            .timing
+            .first_poll_ms,
+        250
+    );
+    assert_eq!(changes_of(&t.till).len(), before + 2);
+}

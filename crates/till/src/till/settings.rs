@@ -31,6 +31,55 @@ impl Till {
         self.write_setting(auth.actor(), key, value)
     }
 
+    /// Several settings at once (the demo's, at every start): validated together, config.toml
+    /// saved once, and one audit row for each that changed, in one transaction. Nothing is
+    /// written when one is refused, nor when every one already holds its value.
+    pub fn set_settings(&self, auth: &Authority, changes: &[(&str, &str)]) -> Result<()> {
+        for (key, _) in changes {
+            self.still_valid(auth, key)?;
+        }
+        if let Some((key, _)) = changes.iter().find(|(k, _)| connect::needs_connect(k)) {
+            if self.secret_configured()? {
+                return Err(TillError::NeedsConnect((*key).to_owned()));
+            }
+        }
+        let value_of = |cfg: &Config, key: &str| {
+            cfg.to_pairs()
+                .into_iter()
+                .find_map(|(k, v)| (k == key).then_some(v))
+        };
+        let changed = self.core.update_config_if(
+            |cfg| {
+                let mut changed = Vec::new();
+                for (key, value) in changes {
+                    let before = value_of(cfg, key);
+                    cfg.set(key, value)?;
+                    if value_of(cfg, key) != before {
+                        changed.push((*key, *value));
+                    }
+                }
+                Ok(changed)
+            },
+            |changed| !changed.is_empty(),
+        )?;
+        if changed.is_empty() {
+            return Ok(());
+        }
+        let db = self.core.db();
+        let tx = db.conn.unchecked_transaction()?;
+        for (key, value) in changed {
+            audit::append(
+                &tx,
+                auth.actor(),
+                "setting_changed",
+                key,
+                &json!({"value": value}),
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Anyone (signed in or not) switches the language: it changes what people read, nothing
     /// the till does.
     pub fn set_language(&self, session: Option<&Session>, language: &str) -> Result<()> {
