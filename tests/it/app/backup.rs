@@ -168,7 +168,11 @@ async fn a_real_till_whose_keys_are_missing_says_so_and_is_restored_over_itself(
     );
     let list = app.text("[data-testid=keys-missing-list]").await;
     assert!(
-        list.contains("the card key") && list.contains("the PIN key") && list.contains("API"),
+        list.contains("the card key")
+            && list.contains("the PIN key")
+            && list.contains("the audit key")
+            && list.contains("API")
+            && !list.contains("audit-key"),
         "{list}"
     );
     assert_eq!(

@@ -232,6 +232,7 @@ export const en = {
   "keys.api_secret": "the API secret",
   "keys.data_key": "the card key (saved cards)",
   "keys.pin_pepper": "the PIN key (sign-in)",
+  "keys.audit_key": "the audit key (the log of changes)",
   "keys.data_dir": "Data folder",
   "keys.what_helps": "What helps",
   "keys.help_restore": "Restore the till from a backup (below).",

@@ -233,6 +233,7 @@ export const ru: Record<Key, string> = {
   "keys.api_secret": "API-секрет",
   "keys.data_key": "ключ карт (сохранённые карты)",
   "keys.pin_pepper": "ключ PIN-кодов (вход)",
+  "keys.audit_key": "ключ журнала аудита (журнал изменений)",
   "keys.data_dir": "Папка данных",
   "keys.what_helps": "Что поможет",
   "keys.help_restore": "Восстановить кассу из резервной копии (ниже).",

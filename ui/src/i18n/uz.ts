@@ -233,6 +233,7 @@ export const uz: Record<Key, string> = {
   "keys.api_secret": "API sirli kaliti",
   "keys.data_key": "karta kaliti (saqlangan kartalar)",
   "keys.pin_pepper": "PIN kodlar kaliti (kirish)",
+  "keys.audit_key": "audit jurnali kaliti (o'zgarishlar jurnali)",
   "keys.data_dir": "Ma'lumotlar papkasi",
   "keys.what_helps": "Nima yordam beradi",
   "keys.help_restore": "Kassani zaxira nusxadan tiklash (quyida).",

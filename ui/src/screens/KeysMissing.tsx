@@ -10,6 +10,7 @@ const NAMES: Record<string, Key> = {
   "api-secret": "keys.api_secret",
   "data-key": "keys.data_key",
   "pin-pepper": "keys.pin_pepper",
+  "audit-key": "keys.audit_key",
 };
 
 export function KeysMissing({ keys }: { keys: KeysMissingDto }) {
