@@ -43,22 +43,23 @@ impl Till {
                 return Err(TillError::NeedsConnect((*key).to_owned()));
             }
         }
-        let value_of = |cfg: &Config, key: &str| {
-            cfg.to_pairs()
-                .into_iter()
-                .find_map(|(k, v)| (k == key).then_some(v))
-        };
         let changed = self.core.update_config_if(
             |cfg| {
-                let mut changed = Vec::new();
+                // The config as pairs once before and once after (each is a whole
+                // serialisation), not twice per key.
+                let before = cfg.to_pairs();
                 for (key, value) in changes {
-                    let before = value_of(cfg, key);
                     cfg.set(key, value)?;
-                    if value_of(cfg, key) != before {
-                        changed.push((*key, *value));
-                    }
                 }
-                Ok(changed)
+                let after = cfg.to_pairs();
+                let value_of = |pairs: &[(String, String)], key: &str| {
+                    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+                };
+                Ok(changes
+                    .iter()
+                    .filter(|(key, _)| value_of(&before, key) != value_of(&after, key))
+                    .copied()
+                    .collect::<Vec<_>>())
             },
             |changed| !changed.is_empty(),
         )?;
