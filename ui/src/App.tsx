@@ -3,22 +3,25 @@ import { useEffect, useState } from "preact/hooks";
 import type { ApiError, AppInfo, KeysMissingDto, UserDto } from "./bindings";
 import { api } from "./api";
 import { LANGS, isLang, setLang, useI18n, type Lang } from "./i18n";
-import { connect, dismissNotice, enableSounds, showLate, update, useStore } from "./store";
+import { catchUp, connect, dismissNotice, enableSounds, showLate, update, useStore } from "./store";
 import { unlockAudioOnGesture } from "./sound";
 import { formatSom } from "./money";
 import { Sale } from "./screens/Sale";
-import { SignIn } from "./screens/SignIn";
-import { PinChange } from "./screens/PinChange";
-import { History } from "./screens/History";
-import { Payouts } from "./screens/Payouts";
-import { Settings } from "./screens/Settings";
-import { KeysMissing } from "./screens/KeysMissing";
 import { Fatal, NoKeyringBanner } from "./screens/Fatal";
 import { RestoreForm } from "./screens/Backup";
 import { ReconcileBanner } from "./screens/Reconcile";
 import { SignOutButton } from "./screens/SignOut";
-import { Shift } from "./screens/Shift";
 import { onReturnAsked } from "./returns";
+import { lazy, preloadAll } from "./lazy";
+
+// Not the first screen of a till that is signed in: loaded when first shown (see lazy.tsx).
+const SignIn = lazy(() => import("./screens/SignIn").then((m) => m.SignIn));
+const PinChange = lazy(() => import("./screens/PinChange").then((m) => m.PinChange));
+const History = lazy(() => import("./screens/History").then((m) => m.History));
+const Payouts = lazy(() => import("./screens/Payouts").then((m) => m.Payouts));
+const Settings = lazy(() => import("./screens/Settings").then((m) => m.Settings));
+const KeysMissing = lazy(() => import("./screens/KeysMissing").then((m) => m.KeysMissing));
+const Shift = lazy(() => import("./screens/Shift").then((m) => m.Shift));
 
 type Tab = "sale" | "history" | "payouts" | "settings" | "shift";
 /** Each language's name in itself (the buttons show UZ, RU, EN). */
@@ -30,9 +33,12 @@ let starting: ReturnType<typeof firstRoundTrip> | null = null;
 let languageSaved: Promise<unknown> = Promise.resolve();
 
 function firstRoundTrip() {
-  // Listening first (no event missed), then one round trip for the three (each waits for the
-  // till's start-up in the shell).
-  return connect().then(() => Promise.all([api.appInfo(), api.keysMissing(), api.currentSale()]));
+  // The listener's start and the three questions (each waits for the till's start-up in the
+  // shell) in one round trip; what changed in between is read again once the first screen is
+  // up (`catchUp`).
+  const listening = connect();
+  const answers = Promise.all([api.appInfo(), api.keysMissing(), api.currentSale()]);
+  return Promise.all([listening, answers]).then(([, a]) => a);
 }
 
 /** The window's first questions to the shell: asked once, as the page loads (main.tsx calls
@@ -73,12 +79,16 @@ export function App() {
     void (async () => {
       try {
         const [i, keys, sale] = await startApp();
+        performance.mark("cashier:answers");
         if (isLang(i.language)) setLang(i.language);
         setKeys(keys);
         setInfo(i);
         setUser(i.user);
         update({ gatewayOk: i.gateway_ok, sale });
         showLate(i.late);
+        // Once the first screen is up: nothing here may delay it.
+        setTimeout(() => void catchUp().catch(() => {}), 100);
+        preloadAll();
       } catch (e) {
         setFatal(e as ApiError);
       }

@@ -5,6 +5,7 @@ import type { DisplayPrefs, SaleView, UiEvent } from "./bindings";
 import { api, onTill } from "./api";
 import { isLang, setLang } from "./i18n";
 import { playSound } from "./sound";
+import { catchUpPatch, type Seen } from "./catchup";
 
 export type Notice =
   | { kind: "late_success"; payment_id: string; amount: number }
@@ -77,7 +78,11 @@ export function useStore(): State {
   return s;
 }
 
+/** Health events told so far (see `catchUp`). */
+let healthTold = 0;
+
 function handle(e: UiEvent) {
+  if (e.event === "health") healthTold += 1;
   switch (e.event) {
     case "sale": {
       const before = state.sale;
@@ -125,6 +130,21 @@ function handle(e: UiEvent) {
 /** Starts listening (once per window). */
 export function connect(): Promise<unknown> {
   return onTill(handle);
+}
+
+/** Once listening: the sale and the gateway's health read again, for a change told before the
+ *  listener started (see catchup.ts); then the late results (shown once each). */
+export async function catchUp() {
+  const seen = (): Seen => ({ sale: state.sale, gatewayOk: state.gatewayOk, healthTold });
+  const asked = seen();
+  const [info, sale] = await Promise.all([api.appInfo(), api.currentSale()]);
+  const patch = catchUpPatch(asked, seen(), { sale, gatewayOk: info.gateway_ok });
+  if (Object.keys(patch).length > 0) {
+    const before = state.sale;
+    update(patch);
+    if ("sale" in patch) resultSound(before, state.sale);
+  }
+  showLate(info.late);
 }
 
 export function dismissNotice(n: Notice) {
