@@ -37,6 +37,7 @@ pub fn typescript() -> String {
         FlowReasonDto,
         FlowDto,
         AppInfo,
+        FirstScreen,
         LinkDto,
         SalePhase,
         SaleView,

@@ -25,6 +25,26 @@ pub struct Started {
     pub later_users: demo::LaterUsers,
 }
 
+/// The nice value of the start-up thread (see [`yield_to_window`]).
+pub const START_NICE: i32 = 10;
+
+/// Lowers the calling thread's priority (Linux: the nice value is per thread), so that on a
+/// two-core till PC the window (GTK, WebKit's processes, the X server) gets the CPU first and
+/// the till's start-up (keyring, SQLite, the demo cashier's Argon2 hash) takes what is left:
+/// the window does not wait for it until the page's first command, which comes later (issue 12:
+/// start-up, measured by scripts/bench-app.sh). The priority is never raised again (an
+/// unprivileged thread cannot), so the thread must not make lasting threads: the async
+/// runtime's workers are made before it starts (main.rs), its work runs on the runtime or
+/// itself, and it ends with the start-up; `tests/it/app/startup.rs` checks that every thread
+/// left at the sale screen runs at the normal priority. Elsewhere: nothing.
+pub fn yield_to_window() {
+    #[cfg(target_os = "linux")]
+    if let Err(e) = rustix::process::setpriority_process(Some(rustix::thread::gettid()), START_NICE)
+    {
+        tracing::debug!("the start-up keeps its priority: {e}");
+    }
+}
+
 pub async fn start() -> Result<Started, ApiError> {
     let dir = resolve_data_dir(None)?;
     let real = match Till::open(&dir) {

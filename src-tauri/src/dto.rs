@@ -126,6 +126,15 @@ pub struct AppInfo {
     pub late: Vec<UiEvent>,
 }
 
+/// The cashier's window's first questions in one answer (one IPC round trip at start-up, not
+/// three: issue 12): what `app_info`, `keys_missing` and `current_sale` say.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct FirstScreen {
+    pub info: AppInfo,
+    pub keys_missing: Option<crate::backup::KeysMissingDto>,
+    pub sale: Option<SaleView>,
+}
+
 /// The link the customer opens.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct LinkDto {

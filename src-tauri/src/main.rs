@@ -33,7 +33,16 @@ fn main() {
         .init();
     // The till starts (in demo mode: the sandbox, the keyring, the demo users) on its own thread
     // while GTK and WebKit start; commands that need it wait for it (AppState::finish_boot).
-    let starting = std::thread::spawn(|| tauri::async_runtime::block_on(boot::start()));
+    // That thread gives way to the window's (boot::yield_to_window); a thread inherits its
+    // priority from the one that makes it, so the async runtime's threads are made here first.
+    drop(tauri::async_runtime::handle());
+    let starting = std::thread::Builder::new()
+        .name("till-start".into())
+        .spawn(|| {
+            boot::yield_to_window();
+            tauri::async_runtime::block_on(boot::start())
+        })
+        .expect("a thread for the till's start-up");
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::starting())

@@ -2,7 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { ApiError, AppInfo, KeysMissingDto, UserDto } from "./bindings";
 import { api } from "./api";
-import { LANGS, isLang, setLang, useI18n, type Lang } from "./i18n";
+import { LANGS, isLang, preloadLangs, setLang, useI18n, type Lang } from "./i18n";
 import { catchUp, connect, dismissNotice, enableSounds, showLate, update, useStore } from "./store";
 import { unlockAudioOnGesture } from "./sound";
 import { formatSom } from "./money";
@@ -33,12 +33,10 @@ let starting: ReturnType<typeof firstRoundTrip> | null = null;
 let languageSaved: Promise<unknown> = Promise.resolve();
 
 function firstRoundTrip() {
-  // The listener's start and the three questions (each waits for the till's start-up in the
-  // shell) in one round trip; what changed in between is read again once the first screen is
-  // up (`catchUp`).
-  const listening = connect();
-  const answers = Promise.all([api.appInfo(), api.keysMissing(), api.currentSale()]);
-  return Promise.all([listening, answers]).then(([, a]) => a);
+  // The listener's start and the window's questions (one command: it waits for the till's
+  // start-up in the shell) at once; what changed in between is read again once the first
+  // screen is up (`catchUp`).
+  return Promise.all([connect(), api.firstScreen()]).then(([, first]) => first);
 }
 
 /** The window's first questions to the shell: asked once, as the page loads (main.tsx calls
@@ -78,9 +76,10 @@ export function App() {
     unlockAudioOnGesture();
     void (async () => {
       try {
-        const [i, keys, sale] = await startApp();
+        const { info: i, keys_missing: keys, sale } = await startApp();
         performance.mark("cashier:answers");
-        if (isLang(i.language)) setLang(i.language);
+        // The first screen in the till's language (its dictionary loaded first, if not Uzbek).
+        if (isLang(i.language)) await setLang(i.language);
         setKeys(keys);
         setInfo(i);
         setUser(i.user);
@@ -89,6 +88,7 @@ export function App() {
         // Once the first screen is up: nothing here may delay it.
         setTimeout(() => void catchUp().catch(() => {}), 100);
         preloadAll();
+        setTimeout(preloadLangs, 300);
       } catch (e) {
         setFatal(e as ApiError);
       }
@@ -121,7 +121,7 @@ export function App() {
   }, [user, info?.demo]);
 
   async function changeLang(l: Lang) {
-    setLang(l);
+    void setLang(l);
     refocus();
     // Saved one after the other, in the order pressed: two quick switches sent at once could
     // be stored in either order, and the till would come back in the first one.

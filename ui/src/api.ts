@@ -12,6 +12,7 @@ import type {
   CursorDto,
   DisplayPrefs,
   ExportDone,
+  FirstScreen,
   HistoryPageDto,
   HistoryQuery,
   KeysMissingDto,
@@ -42,6 +43,7 @@ export function asApiError(e: unknown): ApiError {
 
 export const api = {
   appInfo: () => call<AppInfo>("app_info"),
+  firstScreen: () => call<FirstScreen>("first_screen"),
   uiReady: () => call<void>("ui_ready"),
   dismissLate: (payment_id: string) => call<void>("dismiss_late", { payment_id }),
   signIn: (name: string, pin: string) => call<UserDto>("sign_in", { name, pin }),

@@ -89,6 +89,8 @@ flow: SaleFlowDto,
  */
 late: Array<UiEvent>, };
 
+export type FirstScreen = { info: AppInfo, keys_missing: KeysMissingDto | null, sale: SaleView | null, };
+
 export type LinkDto = { url: string, 
 /**
  * `GET` or `POST`.
@@ -328,6 +330,7 @@ export const EVENT = "till";
 /** Every command the shell offers. */
 export type Command =
   | "app_info"
+  | "first_screen"
   | "sign_in"
   | "sign_out"
   | "user_names"

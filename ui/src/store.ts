@@ -118,7 +118,7 @@ function handle(e: UiEvent) {
       update({ exportRows: e.rows });
       break;
     case "language":
-      if (isLang(e.language)) setLang(e.language);
+      if (isLang(e.language)) void setLang(e.language);
       break;
     case "till_changed":
       // The demo till was connected to ECommPay: this window starts afresh on the real till.

@@ -60,6 +60,7 @@ macro_rules! all_commands {
     () => {
         tauri::generate_handler![
             $crate::commands::session::app_info,
+            $crate::commands::session::first_screen,
             $crate::commands::session::sign_in,
             $crate::commands::session::sign_out,
             $crate::commands::session::user_names,

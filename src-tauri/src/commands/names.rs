@@ -5,6 +5,7 @@
 #[allow(dead_code)]
 pub const NAMES: &[&str] = &[
     "app_info",
+    "first_screen",
     "sign_in",
     "sign_out",
     "user_names",

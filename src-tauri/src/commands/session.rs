@@ -5,7 +5,7 @@ use till::Role;
 
 use super::{blocking, ready, users_ready};
 use crate::convert;
-use crate::dto::{AppInfo, SalePhase, UiEvent, UserDto, UserTileDto};
+use crate::dto::{AppInfo, FirstScreen, SalePhase, UiEvent, UserDto, UserTileDto};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::events;
 use crate::state::AppState;
@@ -31,6 +31,16 @@ pub async fn app_info(state: State<'_, AppState>) -> ApiResult<AppInfo> {
         sale_max: cfg.limits.sale_max_tiyin,
         flow,
         late: state.late.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+    })
+}
+
+/// The cashier's window's first questions at once (see [`FirstScreen`]).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn first_screen(state: State<'_, AppState>) -> ApiResult<FirstScreen> {
+    Ok(FirstScreen {
+        info: app_info(state.clone()).await?,
+        keys_missing: super::backup::keys_missing(state.clone()).await?,
+        sale: super::sale::current_sale(state).await?,
     })
 }
 

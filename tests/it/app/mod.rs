@@ -31,6 +31,7 @@ mod scale;
 mod shift;
 mod signin;
 mod slow;
+mod startup;
 mod tills;
 mod touch;
 mod users;

@@ -13,7 +13,7 @@ export function Customer() {
   useEffect(() => {
     void connect().then(async () => {
       const i = await api.appInfo();
-      if (isLang(i.language)) setLang(i.language);
+      if (isLang(i.language)) await setLang(i.language);
       setInfo(i);
       update({ sale: await api.currentSale() });
     });

@@ -41,7 +41,7 @@ export function Fatal({ error }: { error: ApiError }) {
     <main class="fatal" data-testid="fatal" data-code={error.code}>
       <div class="fatal-langs" role="group" aria-label="Language / Til / Язык">
         {LANGS.map((l) => (
-          <button class={l === lang ? "lang active" : "lang"} data-testid={`lang-${l}`} aria-pressed={l === lang} lang={l} onClick={() => setLang(l)}>
+          <button class={l === lang ? "lang active" : "lang"} data-testid={`lang-${l}`} aria-pressed={l === lang} lang={l} onClick={() => void setLang(l)}>
             {l.toUpperCase()}
           </button>
         ))}
