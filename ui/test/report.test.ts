@@ -18,7 +18,9 @@ import {
   totalsParts,
   type Tr,
 } from "../src/report.ts";
-import { reportEn, reportRu, reportUz } from "../src/i18n/report.ts";
+import { reportEn } from "../src/i18n/report.ts";
+import { reportRu } from "../src/i18n/report.ru.ts";
+import { reportUz } from "../src/i18n/report.uz.ts";
 import { en } from "../src/i18n/en.ts";
 import { ru } from "../src/i18n/ru.ts";
 import { uz } from "../src/i18n/uz.ts";

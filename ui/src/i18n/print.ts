@@ -1,5 +1,6 @@
 // The words of receipts: the slip's preview and printing, the "scan to pay" slip, Settings >
 // Receipt printer, and a scanned slip opening its sale. Spread into en.ts, ru.ts and uz.ts.
+// Russian and Uzbek: print.ru.ts and print.uz.ts (each language's words load together, index.ts).
 
 export const printEn = {
   "print.title": "Receipt",
@@ -24,54 +25,4 @@ export const printEn = {
   "print.test": "Test print",
   "print.test_sent": "A test page went to the printer.",
   "print.scan_unknown": "A scanned receipt: no payment {id} on this till.",
-};
-
-export const printRu: Record<keyof typeof printEn, string> = {
-  "print.title": "Чек",
-  "print.show": "Показать чек",
-  "print.hide": "Скрыть чек",
-  "print.print": "Напечатать чек",
-  "print.printing": "Печать…",
-  "print.printed": "Чек отправлен на принтер.",
-  "print.failed": "Чек не напечатан: {why}",
-  "print.after_sale_failed": "Продажа оплачена, но чек не напечатан: {why}",
-  "print.no_printer": "Принтер чеков не задан (Настройки → Принтер чеков).",
-  "print.pay_slip": "Напечатать QR для покупателя",
-  "print.pay_slip_printed": "QR отправлен на принтер: покупатель сканирует его с бумаги.",
-  "print.settings_title": "Принтер чеков",
-  "print.address": "Принтер",
-  "print.address_hint": "tcp://192.168.1.50:9100 (сеть), /dev/usb/lp0 (USB) или файл; пусто: без принтера",
-  "print.code_page": "Кодовая страница (кириллица)",
-  "print.after_sale": "Печатать чек после каждой оплаченной продажи",
-  "print.shop_name": "Название магазина на чеке",
-  "print.save": "Сохранить",
-  "print.saved": "Сохранено.",
-  "print.test": "Пробная печать",
-  "print.test_sent": "Пробная страница отправлена на принтер.",
-  "print.scan_unknown": "Отсканирован чек: платежа {id} на этой кассе нет.",
-};
-
-export const printUz: Record<keyof typeof printEn, string> = {
-  "print.title": "Chek",
-  "print.show": "Chekni ko'rsatish",
-  "print.hide": "Chekni yashirish",
-  "print.print": "Chekni chop etish",
-  "print.printing": "Chop etilmoqda…",
-  "print.printed": "Chek printerga yuborildi.",
-  "print.failed": "Chek chop etilmadi: {why}",
-  "print.after_sale_failed": "Sotuv to'landi, lekin cheki chop etilmadi: {why}",
-  "print.no_printer": "Chek printeri sozlanmagan (Sozlamalar → Chek printeri).",
-  "print.pay_slip": "Mijoz uchun QR kodni chop etish",
-  "print.pay_slip_printed": "QR kod printerga yuborildi: mijoz uni qog'ozdan skanerlaydi.",
-  "print.settings_title": "Chek printeri",
-  "print.address": "Printer",
-  "print.address_hint": "tcp://192.168.1.50:9100 (tarmoq), /dev/usb/lp0 (USB) yoki fayl; bo'sh: printer yo'q",
-  "print.code_page": "Kod sahifasi (kirill)",
-  "print.after_sale": "Har bir to'langan sotuvdan keyin chek chop etish",
-  "print.shop_name": "Chekdagi do'kon nomi",
-  "print.save": "Saqlash",
-  "print.saved": "Saqlandi.",
-  "print.test": "Sinov chop etish",
-  "print.test_sent": "Sinov sahifasi printerga yuborildi.",
-  "print.scan_unknown": "Chek skanerlandi: bu kassada {id} to'lovi yo'q.",
 };

@@ -1,11 +1,11 @@
 // Русский. Every key of en.ts must be here (typed).
 import type { ErrorCode } from "../bindings";
 import type { Key } from "./en";
-import { reportRu } from "./report.ts";
-import { shiftRu } from "./shift.ts";
-import { printRu } from "./print.ts";
-import { reconcileRu } from "./reconcile.ts";
-import { fatalRu } from "./fatal.ts";
+import { reportRu } from "./report.ru.ts";
+import { shiftRu } from "./shift.ru.ts";
+import { printRu } from "./print.ru.ts";
+import { reconcileRu } from "./reconcile.ru.ts";
+import { fatalRu } from "./fatal.ru.ts";
 
 export const ru: Record<Key, string> = {
   ...reportRu,

@@ -1,6 +1,7 @@
 // The words of the shift screen (open since, X report, closing with the PIN, the Z report,
-// a manager's day report) in the three languages. Spread into en.ts, ru.ts and uz.ts. The
+// a manager's day report) in English. Spread into en.ts, ru.ts and uz.ts. The
 // reports' own lines come from the core in each language (the same lines the printer prints).
+// Russian and Uzbek: shift.ru.ts and shift.uz.ts (each language's words load together, index.ts).
 
 export const shiftEn = {
   "tab.shift": "Shift",
@@ -31,63 +32,3 @@ export const shiftEn = {
   "shift.day_show": "Show the day report",
   "history.export_xlsx": "Export XLSX",
 } as const;
-
-export const shiftRu: Record<keyof typeof shiftEn, string> = {
-  "tab.shift": "Смена",
-  "shift.title": "Моя смена",
-  "shift.open_since": "Смена открыта с {time}",
-  "shift.opened_how.sign_in": "открыта при входе",
-  "shift.opened_how.explicit": "открыта вручную",
-  "shift.none": "Смена не открыта.",
-  "shift.open": "Открыть смену",
-  "shift.x": "X-отчёт",
-  "shift.close": "Закрыть смену…",
-  "shift.close_title": "Закрытие смены: введите ваш PIN",
-  "shift.close_hint": "Продажи в процессе продолжают отслеживаться и попадут в эту смену.",
-  "shift.pin": "PIN",
-  "shift.close_confirm": "Закрыть смену",
-  "shift.cancel": "Отмена",
-  "shift.closed": "Смена закрыта. Z-отчёт:",
-  "shift.paid": "Оплачено: {count} · {sum}",
-  "shift.net": "Итого: {sum}",
-  "shift.open_payments": "Ещё в процессе: {count}. Они отслеживаются и попадут в эту смену.",
-  "shift.save_csv": "Сохранить CSV",
-  "shift.save_xlsx": "Сохранить XLSX",
-  "shift.print": "Печать",
-  "shift.printed": "Отправлено на принтер чеков.",
-  "shift.saved": "Сохранено в {path}",
-  "shift.day_title": "Отчёт за день (все смены)",
-  "shift.day_date": "День",
-  "shift.day_show": "Показать отчёт за день",
-  "history.export_xlsx": "Экспорт XLSX",
-};
-
-export const shiftUz: Record<keyof typeof shiftEn, string> = {
-  "tab.shift": "Smena",
-  "shift.title": "Mening smenam",
-  "shift.open_since": "Smena {time} dan beri ochiq",
-  "shift.opened_how.sign_in": "kirishda ochilgan",
-  "shift.opened_how.explicit": "qo'lda ochilgan",
-  "shift.none": "Ochiq smena yo'q.",
-  "shift.open": "Smenani ochish",
-  "shift.x": "X hisobot",
-  "shift.close": "Smenani yopish…",
-  "shift.close_title": "Smenani yopish: PIN kodingizni kiriting",
-  "shift.close_hint": "Jarayondagi sotuvlar kuzatilishda davom etadi va shu smenaga tushadi.",
-  "shift.pin": "PIN",
-  "shift.close_confirm": "Smenani yopish",
-  "shift.cancel": "Bekor qilish",
-  "shift.closed": "Smena yopildi. Z hisobot:",
-  "shift.paid": "To'langan: {count} · {sum}",
-  "shift.net": "Sof tushum: {sum}",
-  "shift.open_payments": "Hali jarayonda: {count}. Ular kuzatiladi va shu smenaga tushadi.",
-  "shift.save_csv": "CSV saqlash",
-  "shift.save_xlsx": "XLSX saqlash",
-  "shift.print": "Chop etish",
-  "shift.printed": "Chek printeriga yuborildi.",
-  "shift.saved": "{path} ga saqlandi",
-  "shift.day_title": "Kunlik hisobot (barcha smenalar)",
-  "shift.day_date": "Kun",
-  "shift.day_show": "Kunlik hisobotni ko'rsatish",
-  "history.export_xlsx": "XLSX eksport",
-};

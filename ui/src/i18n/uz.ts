@@ -1,11 +1,11 @@
 // O'zbekcha (lotin). Every key of en.ts must be here (typed).
 import type { ErrorCode } from "../bindings";
 import type { Key } from "./en";
-import { reportUz } from "./report.ts";
-import { shiftUz } from "./shift.ts";
-import { printUz } from "./print.ts";
-import { reconcileUz } from "./reconcile.ts";
-import { fatalUz } from "./fatal.ts";
+import { reportUz } from "./report.uz.ts";
+import { shiftUz } from "./shift.uz.ts";
+import { printUz } from "./print.uz.ts";
+import { reconcileUz } from "./reconcile.uz.ts";
+import { fatalUz } from "./fatal.uz.ts";
 
 export const uz: Record<Key, string> = {
   ...reportUz,
