@@ -99,14 +99,23 @@ async fn startup_yields_to_the_window_and_leaves_no_thread_behind() {
     while !leaked(pid).is_empty() && Instant::now() < settle {
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert_eq!(leaked(pid), Vec::<(String, i32)>::new(), "threads at the start-up's priority");
+    assert_eq!(
+        leaked(pid),
+        Vec::<(String, i32)>::new(),
+        "threads at the start-up's priority"
+    );
     let all = threads(pid);
     assert!(
-        all.iter().any(|(name, nice)| name == "tokio-rt-worker" && *nice == 0),
+        all.iter()
+            .any(|(name, nice)| name == "tokio-rt-worker" && *nice == 0),
         "the async runtime's workers run at the normal priority: {all:?}"
     );
     // The demo's managers are made after the sale screen (on a normal thread); later blocking
     // work reuses or makes threads: none at the start-up's priority either.
     std::thread::sleep(Duration::from_secs(3));
-    assert_eq!(leaked(pid), Vec::<(String, i32)>::new(), "threads at the start-up's priority, later");
+    assert_eq!(
+        leaked(pid),
+        Vec::<(String, i32)>::new(),
+        "threads at the start-up's priority, later"
+    );
 }
