@@ -12,7 +12,7 @@ import { RestoreForm } from "./screens/Backup";
 import { ReconcileBanner } from "./screens/Reconcile";
 import { SignOutButton } from "./screens/SignOut";
 import { onReturnAsked } from "./returns";
-import { lazy, preloadAll } from "./lazy";
+import { lazy, preloadScreens } from "./lazy";
 
 // Not the first screen of a till that is signed in: loaded when first shown (see lazy.tsx).
 const SignIn = lazy(() => import("./screens/SignIn").then((m) => m.SignIn));
@@ -85,10 +85,13 @@ export function App() {
         setUser(i.user);
         update({ gatewayOk: i.gateway_ok, sale });
         showLate(i.late);
-        // Once the first screen is up: nothing here may delay it.
+        // Once the first screen is up (nothing here may delay it): what changed meanwhile,
+        // then the code of the other screens and languages.
         setTimeout(() => void catchUp().catch(() => {}), 100);
-        preloadAll();
-        setTimeout(preloadLangs, 300);
+        setTimeout(() => {
+          preloadScreens();
+          preloadLangs();
+        }, 300);
       } catch (e) {
         setFatal(e as ApiError);
       }

@@ -15,7 +15,6 @@ import type {
   FirstScreen,
   HistoryPageDto,
   HistoryQuery,
-  KeysMissingDto,
   PaymentDetail,
   PayoutInputDto,
   PayoutRequestDto,
@@ -92,7 +91,6 @@ export const api = {
   }) => call<void>("connect_real_till", c),
   reconnectTill: (c: { project_id: string; gateway_url: string; payment_page_url: string; secret: string }) =>
     call<number>("reconnect_till", c),
-  keysMissing: () => call<KeysMissingDto | null>("keys_missing"),
   backupStatus: () => call<BackupStatusDto>("backup_status"),
   setBackup: (folder: string, daily: boolean, keep: number) =>
     call<BackupStatusDto>("set_backup", { folder, daily, keep }),

@@ -1,7 +1,7 @@
 // Screens the till does not show first (sign-in, history, returns, settings, the shift) are
 // loaded when first needed, so the page that starts the app parses only the sale screen and
-// the header: the window is ready sooner (issue 12, start-up). `preloadAll` fetches the rest a
-// moment after the first screen, so a tab switch never waits for a script.
+// the header: the window is ready sooner (issue 12, start-up). `preloadScreens` fetches the
+// rest (App calls it a moment after the first screen), so a tab switch never waits for a script.
 import type { ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
 
@@ -9,7 +9,7 @@ type Loader<P> = () => Promise<ComponentType<P>>;
 
 const all: Array<() => Promise<unknown>> = [];
 
-/** A component whose code is loaded on first use (or by `preload`). Renders nothing until its
+/** A component whose code is loaded on first use (or by `preloadScreens`). Renders nothing until its
  *  module has arrived; a failed load reaches the page's unhandled-rejection handler (shown, not
  *  a blank screen). */
 export function lazy<P extends object>(load: Loader<P>) {
@@ -28,12 +28,10 @@ export function lazy<P extends object>(load: Loader<P>) {
     }, []);
     return C ? <C {...props} /> : null;
   }
-  return Object.assign(Lazy, { preload });
+  return Lazy;
 }
 
-/** Loads every lazy screen's code, once the first screen is up and the page is idle. */
-export function preloadAll(afterMs = 300) {
-  setTimeout(() => {
-    for (const p of all) void p();
-  }, afterMs);
+/** Loads every lazy screen's code (once the first screen is up). */
+export function preloadScreens() {
+  for (const p of all) void p();
 }

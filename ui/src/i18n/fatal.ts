@@ -1,5 +1,5 @@
 // The page shown when the till cannot start at all, and the demo's banner on a computer with
-// no system keyring, in English. Spread into en.ts, ru.ts and uz.ts.
+// no system keyring, in English. Spread into en.ts.
 // Russian and Uzbek: fatal.ru.ts and fatal.uz.ts (each language's words load together, index.ts).
 
 export const fatalEn = {

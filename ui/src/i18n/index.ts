@@ -41,9 +41,11 @@ export function preloadLangs() {
   for (const l of LANGS) void loadLang(l).catch(() => {});
 }
 
+/** The language asked for last (`setLang`). */
+let wanted: Lang = current;
+
 /** Switches to `l` once its dictionary is there; a later call wins over an earlier one still
  *  loading. */
-let wanted: Lang = current;
 export async function setLang(l: Lang): Promise<void> {
   wanted = l;
   await loadLang(l);
@@ -58,16 +60,21 @@ export function getLang(): Lang {
   return current;
 }
 
+/** The dictionary of the language on screen (`current` is only set once it is loaded). */
+function onScreen(): Dict {
+  return dicts[current] ?? dicts.uz!;
+}
+
 /** The text of `key` in the current language, with `{name}` placeholders filled. */
 export function t(key: Key, params: Record<string, string | number> = {}): string {
-  let s = (dicts[current] ?? dicts.uz!).words[key] ?? uz[key];
+  let s = onScreen().words[key] ?? uz[key];
   for (const [k, v] of Object.entries(params)) s = s.split(`{${k}}`).join(String(v));
   return s;
 }
 
 /** An error in the current language (by its code). */
 export function tError(e: ApiError): string {
-  return (dicts[current] ?? dicts.uz!).errors[e.code] ?? e.message;
+  return onScreen().errors[e.code] ?? e.message;
 }
 
 /** Re-renders the calling component when the language changes. */

@@ -1,5 +1,5 @@
 // The words of receipts: the slip's preview and printing, the "scan to pay" slip, Settings >
-// Receipt printer, and a scanned slip opening its sale. Spread into en.ts, ru.ts and uz.ts.
+// Receipt printer, and a scanned slip opening its sale, in English. Spread into en.ts.
 // Russian and Uzbek: print.ru.ts and print.uz.ts (each language's words load together, index.ts).
 
 export const printEn = {

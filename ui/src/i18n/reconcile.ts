@@ -1,5 +1,5 @@
 // The words of reconciliation with ECommPay's records (Settings > Reconciliation and the
-// banner), in English. Spread into en.ts, ru.ts and uz.ts.
+// banner), in English. Spread into en.ts.
 // Russian and Uzbek: reconcile.ru.ts and reconcile.uz.ts (each language's words load together, index.ts).
 
 export const reconcileEn = {

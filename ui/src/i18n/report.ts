@@ -1,6 +1,6 @@
 // The words of returns from the sale, history as a till's report, the detail's timeline, and
-// sign-in and sign-out, in English. Spread into en.ts, ru.ts and uz.ts (so `Key`
-// has them and every language must have every one).
+// sign-in and sign-out, in English. Spread into en.ts (so `Key` has them, and ru.ts and
+// uz.ts, typed by `Key`, must have every one).
 // Russian and Uzbek: report.ru.ts and report.uz.ts (each language's words load together, index.ts).
 
 export const reportEn = {

@@ -1,5 +1,5 @@
 // The words of the shift screen (open since, X report, closing with the PIN, the Z report,
-// a manager's day report) in English. Spread into en.ts, ru.ts and uz.ts. The
+// a manager's day report) in English. Spread into en.ts. The
 // reports' own lines come from the core in each language (the same lines the printer prints).
 // Russian and Uzbek: shift.ru.ts and shift.uz.ts (each language's words load together, index.ts).
 
