@@ -21,8 +21,6 @@ pub struct Started {
     pub user: Option<Session>,
     /// The till's events from before its open payments were resumed (for the forwarder).
     pub events: Option<tokio::sync::broadcast::Receiver<till::TillEvent>>,
-    /// The demo's users still to make (see [`demo::LaterUsers`]).
-    pub later_users: demo::LaterUsers,
 }
 
 /// The nice value of the start-up thread (see [`yield_to_window`]).
@@ -67,17 +65,15 @@ pub async fn start() -> Result<Started, ApiError> {
                 },
                 user: None,
                 events: None,
-                later_users: demo::LaterUsers::none(),
             });
         }
         Some(till) if till.secret_configured()? => Started {
             booted: real_till(till).await?,
             user: None,
             events: None,
-            later_users: demo::LaterUsers::none(),
         },
         _ => {
-            let (till, demo, user, later_users) = demo::start(&dir.join(DEMO_SUBDIR)).await?;
+            let (till, demo, user) = demo::start(&dir.join(DEMO_SUBDIR)).await?;
             Started {
                 booted: Booted {
                     till,
@@ -86,7 +82,6 @@ pub async fn start() -> Result<Started, ApiError> {
                 },
                 user,
                 events: None,
-                later_users,
             }
         }
     };
@@ -154,10 +149,7 @@ pub async fn real_till(till: Till) -> Result<Booted, ApiError> {
 /// starts afresh (`till_changed`).
 pub async fn demo_instead(app: &tauri::AppHandle) -> Result<(), ApiError> {
     let dir = resolve_data_dir(None)?;
-    let (till, demo, user, later) = demo::start(&dir.join(DEMO_SUBDIR)).await?;
-    // Not at the app's start: made now, before any window asks for users.
-    let t = till.clone();
-    crate::commands::blocking(move || Ok(later.make(&t)?)).await?;
+    let (till, demo, user) = demo::start(&dir.join(DEMO_SUBDIR)).await?;
     let events = till.subscribe();
     till.resume_all()?;
     let state = app.state::<crate::state::AppState>();

@@ -97,38 +97,9 @@ fn lan_ip() -> Option<IpAddr> {
     (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
 }
 
-/// The demo's managers when they are not made yet: each is a PIN hash (Argon2, tens of
-/// milliseconds of one core), made once the sale screen is up instead of while the window
-/// starts beside it (the demo starts signed in as its cashier; nobody needs the managers
-/// before they sign out).
-pub struct LaterUsers(Vec<&'static (&'static str, Role, &'static str)>);
-
-impl LaterUsers {
-    pub fn none() -> LaterUsers {
-        LaterUsers(Vec::new())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Makes them (a blocking call: Argon2).
-    pub fn make(self, till: &Till) -> Result<(), TillError> {
-        let demo = till.demo_authority()?;
-        let existing = till.users()?;
-        for (name, role, pin) in self.0 {
-            if !existing.iter().any(|u| u.name == *name) {
-                till.add_user(&demo, name, *role, pin)?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Starts the sandbox and the demo till in `dir`; returns the till, the demo, the user to
-/// start signed in as (the first demo cashier who is active and not locked out, if any), and
-/// the demo users still to make.
-pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<Session>, LaterUsers), TillError> {
+/// Starts the sandbox and the demo till in `dir`; returns the till, the demo, and the user to
+/// start signed in as (the first demo cashier who is active and not locked out, if any).
+pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<Session>), TillError> {
     let loopback_only = std::env::var_os("CASHIER_DEMO_LOOPBACK").is_some();
     let lan = if loopback_only { None } else { lan_ip() };
     // With a LAN address the bot links must carry it, so the port is chosen first.
@@ -168,7 +139,7 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<Session>, LaterUser
         // The folder's choice stays; unset, it is the Payment Page (no public listener).
         flow: None,
     };
-    let till = match Till::init_demo(dir, &opts) {
+    let till = match Till::init_demo(dir, &opts, SECRET) {
         // The demo's keys were in a keyring that is gone now (or the other way round): its
         // till is throwaway, so it starts afresh and the old folder is kept aside.
         Err(e) if lost_keys(&e) => {
@@ -181,12 +152,14 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<Session>, LaterUser
             ));
             tracing::warn!(code = e.code(), aside = %aside.display(), "the demo's keys are gone: a new demo till");
             std::fs::rename(dir, &aside)?;
-            Till::init_demo(dir, &opts)?
+            Till::init_demo(dir, &opts, SECRET)?
         }
         other => other?,
     };
     crate::state::mark("demo: till opened (config, keys, database)");
     let demo = till.demo_authority()?;
+    // A new demo got its secret with its other keys (one keyring write); an older one that
+    // lost it gets it again.
     if !till.secret_configured()? {
         till.set_secret(&demo, SECRET)?;
     }
@@ -213,14 +186,9 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<Session>, LaterUser
     });
     crate::state::mark("demo: listener");
     let existing = till.users()?;
-    let mut later = LaterUsers::none();
-    for user @ (name, role, pin) in USERS {
-        if existing.iter().any(|u| u.name == *name) {
-            continue;
-        }
-        match role {
-            Role::Cashier => drop(till.add_user(&demo, name, *role, pin)?),
-            Role::Manager => later.0.push(user),
+    for (name, role, pin) in USERS {
+        if !existing.iter().any(|u| u.name == *name) {
+            till.add_demo_user(name, *role, pin)?;
         }
     }
     crate::state::mark("demo: users");
@@ -241,6 +209,5 @@ pub async fn start(dir: &Path) -> Result<(Till, Demo, Option<Session>, LaterUser
             keys_in_file,
         },
         cashier,
-        later,
     ))
 }

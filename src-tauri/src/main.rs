@@ -19,9 +19,6 @@ mod state;
 use tauri::Manager;
 use tracing_subscriber::EnvFilter;
 
-/// The longest the demo's managers wait for the sale screen before they are made anyway.
-const LATER_USERS_AT_MOST: std::time::Duration = std::time::Duration::from_secs(3);
-
 fn main() {
     state::PROCESS_START.get_or_init(std::time::Instant::now);
     software_rendering();
@@ -65,18 +62,15 @@ fn main() {
                     eprintln!("cashier-app: the till's start-up panicked");
                     std::process::exit(1);
                 };
-                let (boot, user, rx, later) = match started {
-                    Ok(s) => (Ok(s.booted), s.user, s.events, s.later_users),
+                let (boot, user, rx) = match started {
+                    Ok(s) => (Ok(s.booted), s.user, s.events),
                     Err(e) => {
                         tracing::error!(code = ?e.code, "the till could not start: {}", e.message);
-                        (Err(e), None, None, demo::LaterUsers::none())
+                        (Err(e), None, None)
                     }
                 };
                 let till = boot.as_ref().ok().map(|b| b.till.clone());
                 let state = app.state::<state::AppState>();
-                if !later.is_empty() {
-                    state.users_pending();
-                }
                 state.finish_boot(boot, user);
                 if let Some(till) = till {
                     match rx {
@@ -85,20 +79,6 @@ fn main() {
                     }
                     backup::start_daily(app.clone());
                     health::start_probe(app.clone());
-                    if !later.is_empty() {
-                        // Once the sale screen is up (or after a while: a sign-in screen never
-                        // says so), on this thread: commands about users wait meanwhile.
-                        let state = app.state::<state::AppState>();
-                        tauri::async_runtime::block_on(state.ui_ready(LATER_USERS_AT_MOST));
-                        if let Err(e) = later.make(&till) {
-                            tracing::error!(
-                                code = e.code(),
-                                "the demo's managers could not be made: {e}"
-                            );
-                        }
-                        state::mark("demo: managers made");
-                        state.users_done();
-                    }
                 }
             });
             Ok(())

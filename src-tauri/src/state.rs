@@ -30,11 +30,6 @@ pub struct AppState {
     /// Late results (a sale paid or declined while nobody watched it) not dismissed yet: a
     /// window that opens after they were told still shows them (see `AppInfo::late`).
     pub late: Mutex<Vec<crate::dto::UiEvent>>,
-    /// `false` while the demo still makes its managers (`demo::LaterUsers`): commands about
-    /// users wait for them ([`AppState::users_made`]).
-    users_made: tokio::sync::watch::Sender<bool>,
-    /// Set once the sale screen takes keys (`ui_ready`).
-    ui_ready: tokio::sync::watch::Sender<bool>,
 }
 
 /// A till that started.
@@ -94,35 +89,7 @@ impl AppState {
             sale: Mutex::new(None),
             gateway_ok: Mutex::new(true),
             late: Mutex::new(Vec::new()),
-            users_made: tokio::sync::watch::channel(true).0,
-            ui_ready: tokio::sync::watch::channel(false).0,
         }
-    }
-
-    /// Some users are still being made: [`AppState::users_made`] waits until [`AppState::users_done`].
-    pub fn users_pending(&self) {
-        self.users_made.send_replace(false);
-    }
-
-    pub fn users_done(&self) {
-        self.users_made.send_replace(true);
-    }
-
-    /// Waits until no user is being made.
-    pub async fn users_made(&self) {
-        let mut rx = self.users_made.subscribe();
-        let _ = rx.wait_for(|made| *made).await;
-    }
-
-    /// The sale screen takes keys.
-    pub fn said_ready(&self) {
-        self.ui_ready.send_replace(true);
-    }
-
-    /// Waits until the sale screen takes keys, at most `max` (it may never: a sign-in screen).
-    pub async fn ui_ready(&self, max: std::time::Duration) {
-        let mut rx = self.ui_ready.subscribe();
-        let _ = tokio::time::timeout(max, rx.wait_for(|ready| *ready)).await;
     }
 
     fn get(&self) -> Option<Result<Arc<Booted>, ApiError>> {

@@ -10,12 +10,15 @@
 //! till-id names on the first open ([`till_keyring`]). There is no plaintext fallback: no
 //! keyring is an error that says how to get one. The one exception is the app's demo till,
 //! whose throwaway keys go to a file in its own folder when the computer has no keyring
-//! ([`demo_keyring`], [`file`]); [`open_keys`] picks it only for a demo config.
+//! ([`demo_keyring`], [`file`]); [`open_keys`] picks it only for a demo config. In the keyring
+//! the demo keeps all its keys in one entry ([`demo`]).
 
 use std::path::Path;
 
+pub mod demo;
 pub mod file;
-pub use file::{demo_keyring, FileKeyStore, DEMO_KEY_FILE};
+pub use demo::{demo_keyring, DEMO_BUNDLE};
+pub use file::{FileKeyStore, DEMO_KEY_FILE};
 
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -69,7 +72,7 @@ pub trait KeyStore: Send + Sync {
 /// the demo till only, the keyring or else its own key file ([`demo_keyring`]).
 pub(crate) fn open_keys(data_dir: &Path, cfg: &mut Config) -> crate::Result<Box<dyn KeyStore>> {
     if cfg.demo {
-        demo_keyring(data_dir, cfg)
+        Ok(demo_keyring(data_dir, cfg, None)?.0)
     } else {
         Ok(Box::new(till_keyring(data_dir, cfg)?))
     }

@@ -48,13 +48,6 @@ pub async fn ready(state: &AppState) {
     state.started().await;
 }
 
-/// [`ready`], and the demo's users all made (it makes its managers once the sale screen is up:
-/// see `demo::LaterUsers`): for commands that list, check or change users.
-pub async fn users_ready(state: &AppState) {
-    state.started().await;
-    state.users_made().await;
-}
-
 #[macro_export]
 macro_rules! all_commands {
     () => {

@@ -3,7 +3,7 @@
 use tauri::{AppHandle, State};
 use till::Role;
 
-use super::{blocking, ready, users_ready};
+use super::{blocking, ready};
 use crate::convert;
 use crate::dto::{AppInfo, FirstScreen, SalePhase, UiEvent, UserDto, UserTileDto};
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -62,7 +62,7 @@ pub async fn dismiss_late(state: State<'_, AppState>, payment_id: String) -> Api
 /// Argon2 checks the PIN on the blocking pool (never under the engine's database lock).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn sign_in(state: State<'_, AppState>, name: String, pin: String) -> ApiResult<UserDto> {
-    users_ready(&state).await;
+    ready(&state).await;
     let till = state.till()?;
     let session = blocking(move || {
         let s = till.sign_in(&name, &pin)?;
@@ -113,7 +113,7 @@ fn last_out() -> std::sync::MutexGuard<'static, Option<(String, i64)>> {
 /// sign-in or sign-out (the most recent is pre-selected).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn sign_in_choices(state: State<'_, AppState>) -> ApiResult<Vec<UserTileDto>> {
-    users_ready(&state).await;
+    ready(&state).await;
     let till = state.till()?;
     let tiles = blocking(move || Ok(till.sign_in_tiles()?)).await?;
     let out = last_out().clone();
@@ -146,7 +146,7 @@ pub async fn shift_start(state: State<'_, AppState>) -> ApiResult<i64> {
 /// The names to pick from at sign-in (deactivated users cannot sign in, so they are not offered).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn user_names(state: State<'_, AppState>) -> ApiResult<Vec<UserDto>> {
-    users_ready(&state).await;
+    ready(&state).await;
     let till = state.till()?;
     let users = blocking(move || Ok(till.users()?)).await?;
     Ok(users
@@ -181,7 +181,7 @@ pub async fn create_first_manager(
     name: String,
     pin: String,
 ) -> ApiResult<UserDto> {
-    users_ready(&state).await;
+    ready(&state).await;
     let till = state.till()?;
     let user = blocking(move || {
         if !till.users()?.is_empty() {
@@ -217,10 +217,9 @@ pub async fn set_language(
 }
 
 /// The sale screen is interactive (the amount field has focus): printed once on stdout, for
-/// the start-up benchmark; the demo's later start-up work waits for it.
+/// the start-up benchmark.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn ui_ready(state: State<'_, AppState>) -> ApiResult<()> {
-    state.said_ready();
+pub async fn ui_ready() -> ApiResult<()> {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         crate::state::mark("sale screen ready");

@@ -4,7 +4,7 @@ use tauri::{AppHandle, State};
 use till::config::resolve_data_dir;
 use till::{InitOptions, Till, TillError};
 
-use super::{blocking, blocking_async, ready, users_ready};
+use super::{blocking, blocking_async, ready};
 use crate::dto::{RoleDto, SaleFlowDto, SettingDto, SettingsView, UserDto};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::state::AppState;
@@ -12,7 +12,7 @@ use crate::{boot, convert};
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn settings(state: State<'_, AppState>) -> ApiResult<SettingsView> {
-    users_ready(&state).await;
+    ready(&state).await;
     state.manager()?;
     let till = state.till()?;
     let flow = convert::flow_view(&till.config(), state.is_demo());
@@ -108,7 +108,7 @@ pub async fn add_user(
     role: RoleDto,
     pin: String,
 ) -> ApiResult<UserDto> {
-    users_ready(&state).await;
+    ready(&state).await;
     let till = state.till()?;
     let auth = state.authority(&till)?;
     blocking(move || {
@@ -126,7 +126,7 @@ pub async fn reset_pin(
     name: String,
     new_pin: String,
 ) -> ApiResult<UserDto> {
-    users_ready(&state).await;
+    ready(&state).await;
     let user = state.manager()?;
     let till = state.till()?;
     blocking(move || {
@@ -143,7 +143,7 @@ pub async fn unlock_user(
     manager_pin: String,
     name: String,
 ) -> ApiResult<UserDto> {
-    users_ready(&state).await;
+    ready(&state).await;
     let user = state.manager()?;
     let till = state.till()?;
     blocking(move || {
@@ -161,7 +161,7 @@ pub async fn set_user_active(
     name: String,
     active: bool,
 ) -> ApiResult<UserDto> {
-    users_ready(&state).await;
+    ready(&state).await;
     let user = state.manager()?;
     let till = state.till()?;
     blocking(move || {

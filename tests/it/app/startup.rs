@@ -2,7 +2,8 @@
 //! priority while GTK and WebKit start, and that priority never leaks into a thread that stays
 //! (an unprivileged thread cannot raise it again, so a command run on one would be slow for
 //! good). Driven on the real app binary in demo mode, without WebDriver: its threads are read
-//! from /proc while it starts, at the sale screen, and after a sale.
+//! from /proc while it starts, at the sale screen, and after a sale. What a new demo wrote at
+//! start is read back as well: its keys in one keyring entry, its users' cheap hashes.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -78,7 +79,7 @@ async fn startup_yields_to_the_window_and_leaves_no_thread_behind() {
     });
 
     // While it starts: the start-up's thread, at the lower priority (it lives for the till's
-    // start-up, well over a second in a debug build: Argon2 and the keyring).
+    // start-up, several hundred milliseconds in a debug build: the keyring, SQLite).
     let deadline = Instant::now() + Duration::from_secs(120);
     let mut seen_yielding = false;
     while rx.try_recv().is_err() {
@@ -110,12 +111,58 @@ async fn startup_yields_to_the_window_and_leaves_no_thread_behind() {
             .any(|(name, nice)| name == "tokio-rt-worker" && *nice == 0),
         "the async runtime's workers run at the normal priority: {all:?}"
     );
-    // The demo's managers are made after the sale screen (on a normal thread); later blocking
-    // work reuses or makes threads: none at the start-up's priority either.
+    // Later blocking work reuses or makes threads: none at the start-up's priority either.
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(
         leaked(pid),
         Vec::<(String, i32)>::new(),
         "threads at the start-up's priority, later"
     );
+    new_demo_wrote_its_keys_once(&data.path().join("demo"));
+}
+
+/// A new demo's keys (and its gateway's secret) are in one keyring entry, made in one write
+/// (till::keystore::demo); none is in an entry of its own or in a file. Its users, whose PINs
+/// its sign-in screen shows, have hashes at Argon2's least cost (rehashed at sign-in:
+/// `signin.rs` signs in as each).
+fn new_demo_wrote_its_keys_once(demo: &std::path::Path) {
+    use till::keystore::{names, KeyStore, OsKeyring, DEMO_BUNDLE, DEMO_KEY_FILE};
+    let keyring = OsKeyring::for_data_dir(demo);
+    let bundle = keyring
+        .get(DEMO_BUNDLE)
+        .unwrap()
+        .expect("the demo's keys in one entry");
+    let keys: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&bundle).unwrap();
+    for name in [
+        names::API_SECRET,
+        names::DATA_KEY,
+        names::PIN_PEPPER,
+        names::AUDIT_KEY,
+    ] {
+        assert!(keys.contains_key(name), "{name} in the demo's entry");
+        assert!(
+            keyring.get(name).unwrap().is_none(),
+            "{name} has no entry of its own"
+        );
+    }
+    assert!(
+        !demo.join(DEMO_KEY_FILE).exists(),
+        "no key file with a keyring"
+    );
+    let db = rusqlite::Connection::open_with_flags(
+        demo.join(till::config::defaults::DB_FILE),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let hashes: Vec<(String, String)> = db
+        .prepare("SELECT name, pin_hash FROM users ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(hashes.len(), 3, "the demo's three users: {hashes:?}");
+    for (name, hash) in &hashes {
+        assert!(hash.contains("$m=8,t=1,p=1"), "{name}: {hash}");
+    }
 }

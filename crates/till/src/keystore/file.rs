@@ -3,21 +3,19 @@
 //! keys are throwaway (the demo sandbox's own key, and card vault, PIN and audit keys of a till
 //! that only ever sees test cards).
 //!
-//! Only ever for a demo folder: [`demo_keyring`] is the one way to get a [`FileKeyStore`] for a
+//! Only ever for a demo folder: [`super::demo_keyring`] is the one way to get a [`FileKeyStore`] for a
 //! till, and it refuses a config that is not the demo's (`config.demo`, which only the app's
 //! demo mode sets and `cashier config set` refuses). A real till never reads or writes the
 //! file: it keeps "no plaintext fallback" ([`super::till_keyring`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use zeroize::Zeroizing;
 
-use super::{names, till_keyring, KeyStore, KeyringError};
-use crate::config::{self, Config};
-use crate::error::{Result, TillError};
+use super::{KeyStore, KeyringError};
 
 /// The file in the demo folder that holds the demo's keys when the OS keyring cannot.
 pub const DEMO_KEY_FILE: &str = "demo-keys.json";
@@ -31,11 +29,21 @@ pub struct FileKeyStore {
 }
 
 impl FileKeyStore {
-    fn new(path: PathBuf) -> FileKeyStore {
+    pub(super) fn new(path: PathBuf) -> FileKeyStore {
         FileKeyStore {
             path,
             lock: Mutex::new(()),
         }
+    }
+
+    /// A new file holding `keys` (one write).
+    pub(super) fn create(
+        path: PathBuf,
+        keys: &BTreeMap<String, String>,
+    ) -> std::result::Result<FileKeyStore, KeyringError> {
+        let store = FileKeyStore::new(path);
+        store.write(keys)?;
+        Ok(store)
     }
 
     /// The file's path.
@@ -118,96 +126,6 @@ impl KeyStore for FileKeyStore {
     }
 }
 
-/// The demo till's key store: the OS keyring when it answers; when there is none (no D-Bus,
-/// no Secret Service, locked), a [`FileKeyStore`] in the demo's folder. A demo folder that
-/// has its key file keeps it (its database belongs to those keys). Refused for any config
-/// that is not the demo's.
-pub fn demo_keyring(data_dir: &Path, cfg: &mut Config) -> Result<Box<dyn KeyStore>> {
-    if !cfg.demo {
-        return Err(TillError::Keyring(KeyringError::Failure(
-            "a key file is only for the demo till; a real till keeps its keys in the OS keyring"
-                .into(),
-        )));
-    }
-    let file = data_dir.join(DEMO_KEY_FILE);
-    if file.exists() {
-        return Ok(Box::new(FileKeyStore::new(file)));
-    }
-    // A folder with no config yet is a new demo: it gets its till id now (so no entries named
-    // by its path are looked for) and none of its entries exist yet (each keyring call is a
-    // D-Bus session of its own, at start-up while the window loads).
-    let fresh = !Config::path(data_dir).exists() && cfg.till_id.is_empty();
-    if fresh {
-        cfg.till_id = config::new_till_id();
-    }
-    let os = till_keyring(data_dir, cfg)?;
-    match os.get(names::DATA_KEY) {
-        Ok(data_key) => {
-            let mut known: HashMap<String, Option<Zeroizing<String>>> = HashMap::new();
-            if fresh {
-                known.extend(names::ALL.iter().map(|n| ((*n).to_owned(), None)));
-            }
-            known.insert(names::DATA_KEY.to_owned(), data_key);
-            Ok(Box::new(Remembered {
-                os,
-                known: Mutex::new(known),
-            }))
-        }
-        Err(KeyringError::Unavailable(why)) => {
-            tracing::warn!(
-                "no OS keyring ({why}): the demo keeps its throwaway keys in {}",
-                file.display()
-            );
-            if cfg.till_id.is_empty() {
-                cfg.till_id = config::new_till_id();
-            }
-            Ok(Box::new(FileKeyStore::new(file)))
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// The demo's OS keyring, remembering what it read and wrote (the demo's keys are throwaway;
-/// this only spares D-Bus round trips at start-up).
-struct Remembered {
-    os: super::OsKeyring,
-    known: Mutex<HashMap<String, Option<Zeroizing<String>>>>,
-}
-
-impl Remembered {
-    fn known(&self) -> std::sync::MutexGuard<'_, HashMap<String, Option<Zeroizing<String>>>> {
-        self.known.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-impl KeyStore for Remembered {
-    fn get(&self, name: &str) -> std::result::Result<Option<Zeroizing<String>>, KeyringError> {
-        if let Some(v) = self.known().get(name) {
-            return Ok(v.clone());
-        }
-        let v = self.os.get(name)?;
-        self.known().insert(name.to_owned(), v.clone());
-        Ok(v)
-    }
-
-    fn set(&self, name: &str, value: &str) -> std::result::Result<(), KeyringError> {
-        self.os.set(name, value)?;
-        self.known()
-            .insert(name.to_owned(), Some(Zeroizing::new(value.to_owned())));
-        Ok(())
-    }
-
-    fn delete(&self, name: &str) -> std::result::Result<(), KeyringError> {
-        self.os.delete(name)?;
-        self.known().insert(name.to_owned(), None);
-        Ok(())
-    }
-
-    fn describe(&self) -> String {
-        self.os.describe()
-    }
-}
-
 impl crate::Till {
     /// Whether this till's keys are in a plain file (only ever the demo's, when the computer
     /// has no Secret Service): the app then says that a real till needs one.
@@ -237,21 +155,5 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600, "only the owner reads the key file");
         }
         assert!(s.is_plain_file());
-    }
-
-    #[test]
-    fn a_real_till_never_gets_a_key_file() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(DEMO_KEY_FILE), r#"{"api-secret":"x"}"#).unwrap();
-        let mut cfg = Config::default();
-        assert!(!cfg.demo);
-        let err = demo_keyring(dir.path(), &mut cfg).err().expect("refused");
-        assert_eq!(err.code(), "keyring_failure");
-        cfg.demo = true;
-        let keys = demo_keyring(dir.path(), &mut cfg).unwrap();
-        assert!(
-            keys.is_plain_file(),
-            "a demo folder with its key file keeps it"
-        );
     }
 }

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ecommpay::Tiyin;
+use ecommpay::{Secret, Tiyin};
 use serde_json::json;
 use tokio::sync::broadcast;
 
@@ -103,16 +103,37 @@ impl Till {
 
     /// [`Till::init`] for the app's demo till: its in-app gateway may be plain HTTP on the
     /// shop's LAN (a phone opens its links), which a real till's config refuses.
-    pub fn init_demo(data_dir: &Path, opts: &InitOptions) -> Result<Till> {
+    ///
+    /// A new demo folder gets `secret` (the demo gateway's) with its other keys, in one
+    /// keyring write ([`keystore::demo_keyring`]); a demo folder set up before keeps its own
+    /// (`set_secret` changes it).
+    pub fn init_demo(data_dir: &Path, opts: &InitOptions, secret: &str) -> Result<Till> {
         create_data_dir(data_dir)?;
-        let cfg = Till::init_config_as(data_dir, opts, true)?;
-        Till::init_with(data_dir, cfg)
+        let mut cfg = Till::init_config_as(data_dir, opts, true)?;
+        Secret::new_checked(secret).map_err(|_| TillError::SecretEmpty)?;
+        let (keys, secret_stored) = keystore::demo_keyring(data_dir, &mut cfg, Some(secret))?;
+        let till = Till::init_with_keys(data_dir, cfg, keys)?;
+        if secret_stored {
+            // As `set_secret` records it (`missing_keys` reads this: the secret was set once).
+            audit::append(
+                &till.core.db().conn,
+                "demo",
+                "secret_set",
+                "api-secret",
+                &json!({}),
+            )?;
+        }
+        Ok(till)
     }
 
     /// The writing half of [`Till::init`], for a `cfg` from [`Till::init_config`] and a data
     /// folder that exists.
     pub(crate) fn init_with(data_dir: &Path, mut cfg: Config) -> Result<Till> {
         let keys = keystore::open_keys(data_dir, &mut cfg)?;
+        Till::init_with_keys(data_dir, cfg, keys)
+    }
+
+    fn init_with_keys(data_dir: &Path, cfg: Config, keys: Box<dyn KeyStore>) -> Result<Till> {
         let db = Db::open(&data_dir.join(config::defaults::DB_FILE))?;
         let till = Till::from_parts(data_dir.to_owned(), cfg.clone(), db, keys);
         till.core.vault()?;

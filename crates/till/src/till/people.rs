@@ -29,6 +29,22 @@ impl Till {
         )
     }
 
+    /// Adds one of the demo's users, whose PINs its sign-in screen shows: hashed at the least
+    /// cost, made again at the full cost when they first sign in ([`users::add_public`]).
+    /// Refused for a real till.
+    pub fn add_demo_user(&self, name: &str, role: Role, pin: &str) -> Result<User> {
+        let demo = self.demo_authority()?;
+        let pepper = self.core.pin_pepper()?;
+        users::add_public(
+            &self.core.db().conn,
+            name,
+            role,
+            pin,
+            pepper.bytes(),
+            demo.actor(),
+        )
+    }
+
     pub fn users(&self) -> Result<Vec<User>> {
         self.core.read(users::list)
     }

@@ -374,3 +374,17 @@ async fn inactive_users_cannot_sign_in_or_decide_and_the_last_manager_stays() {
     }
     t.verify_audit().unwrap();
 }
+
+/// The demo's shortcuts (users with public PINs hashed cheaply, a session without a PIN) are
+/// never a real till's.
+#[test]
+fn a_real_till_refuses_the_demos_shortcuts() {
+    let (t, _) = till();
+    assert!(!t.core.config().demo);
+    assert_eq!(
+        code(t.add_demo_user("Kassir", Role::Cashier, "1111")),
+        "not_manager"
+    );
+    assert_eq!(code(t.demo_session("anna")), "not_manager");
+    assert!(t.users().unwrap().iter().all(|u| u.name != "Kassir"));
+}

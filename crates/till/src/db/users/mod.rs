@@ -93,7 +93,25 @@ pub fn add(
 ) -> Result<User> {
     validate_name(name)?;
     validate_pin(pin, role)?;
-    let hash = pin::hash_pin(pin, pepper)?;
+    insert(conn, name, role, &pin::hash_pin(pin, pepper)?, actor)
+}
+
+/// [`add`] for a user whose PIN everyone knows (the demo's): hashed at Argon2's least cost,
+/// and rehashed at the full cost at its first sign-in ([`pin::PUBLIC_M_COST_KIB`]).
+pub fn add_public(
+    conn: &Connection,
+    name: &str,
+    role: Role,
+    pin: &str,
+    pepper: &[u8],
+    actor: &str,
+) -> Result<User> {
+    validate_name(name)?;
+    validate_pin(pin, role)?;
+    insert(conn, name, role, &pin::hash_public_pin(pin, pepper)?, actor)
+}
+
+fn insert(conn: &Connection, name: &str, role: Role, hash: &str, actor: &str) -> Result<User> {
     let tx = conn.unchecked_transaction()?;
     let exists: bool = tx
         .query_row("SELECT 1 FROM users WHERE name = ?1", [name], |_| Ok(()))

@@ -70,10 +70,21 @@ pub struct Peppers<'a> {
     pub legacy: Option<&'a [u8]>,
 }
 
+/// The cost of a hash of a PIN everyone knows (the demo's, printed on its sign-in screen):
+/// Argon2's least, since hard work protects nothing there, and the demo's users are made while
+/// its window starts. Below [`M_COST_KIB`] and [`T_COST`], so that the first sign-in with such
+/// a PIN rehashes it at the full cost ([`needs_rehash`]), as a PIN a user sets always is.
+pub const PUBLIC_M_COST_KIB: u32 = 8;
+pub const PUBLIC_T_COST: u32 = 1;
+
 fn hasher(pepper: &[u8]) -> Result<Argon2<'_>> {
+    hasher_at(pepper, M_COST_KIB, T_COST)
+}
+
+fn hasher_at(pepper: &[u8], m_cost: u32, t_cost: u32) -> Result<Argon2<'_>> {
     let params = ParamsBuilder::new()
-        .m_cost(M_COST_KIB)
-        .t_cost(T_COST)
+        .m_cost(m_cost)
+        .t_cost(t_cost)
         .p_cost(1)
         .keyid(KeyId::new(PEPPER_KEYID).expect("short key id"))
         .build()
@@ -113,10 +124,18 @@ pub fn validate_pin(pin: &str, role: Role) -> Result<()> {
 }
 
 pub(super) fn hash_pin(pin: &str, pepper: &[u8]) -> Result<String> {
+    hash_with(pin, &hasher(pepper)?)
+}
+
+/// A hash of a PIN everyone knows (see [`PUBLIC_M_COST_KIB`]).
+pub(super) fn hash_public_pin(pin: &str, pepper: &[u8]) -> Result<String> {
+    hash_with(pin, &hasher_at(pepper, PUBLIC_M_COST_KIB, PUBLIC_T_COST)?)
+}
+
+fn hash_with(pin: &str, hasher: &Argon2<'_>) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
-    let hasher = hasher(pepper)?;
     Ok(argon::hash(
-        &hasher,
+        hasher,
         Algorithm::Argon2id,
         Version::V0x13,
         pin.as_bytes(),

@@ -351,6 +351,61 @@ fn a_weak_hash_is_rehashed_at_sign_in() {
     assert_eq!(stored(&db), again, "rehashed once");
 }
 
+/// A user whose PIN everyone knows (the demo's) is hashed at the least cost, checked like any
+/// other (with the pepper), and made again at the full cost at its first sign-in.
+#[test]
+fn a_public_pin_is_hashed_cheaply_and_rehashed_at_its_first_sign_in() {
+    let db = Db::open_in_memory().unwrap();
+    add_public(&db.conn, "Kassir", Role::Cashier, "1111", PEPPER, "demo").unwrap();
+    let cheap = stored(&db);
+    assert!(
+        cheap.contains("m=8,t=1,p=1") && cheap.contains("keyid="),
+        "{cheap}"
+    );
+    assert!(!cheap.contains("1111"));
+    assert_eq!(
+        code(add_public(
+            &db.conn,
+            "Kassir",
+            Role::Cashier,
+            "1111",
+            PEPPER,
+            "demo"
+        )),
+        "user_exists"
+    );
+    assert_eq!(
+        code(add_public(
+            &db.conn,
+            "Boss",
+            Role::Manager,
+            "2222",
+            PEPPER,
+            "demo"
+        )),
+        "manager_pin_too_short",
+        "the PIN rules hold"
+    );
+    let other = Peppers {
+        pin: b"another-pepper-of-32-bytes-long!",
+        legacy: None,
+    };
+    assert_eq!(
+        code(verify_pin(&db.conn, "Kassir", "1111", other, policy())),
+        "wrong_pin",
+        "peppered: the hash alone does not sign in"
+    );
+    let_lock_pass(&db);
+    assert_eq!(
+        code(verify_pin(&db.conn, "Kassir", "2222", P, policy())),
+        "wrong_pin"
+    );
+    assert_eq!(stored(&db), cheap, "a wrong PIN rehashes nothing");
+    verify_pin(&db.conn, "Kassir", "1111", P, policy()).unwrap();
+    assert!(stored(&db).contains("m=19456,t=2,p=1"), "{}", stored(&db));
+    verify_pin(&db.conn, "Kassir", "1111", P, policy()).unwrap();
+}
+
 /// Managers' PINs are 6 digits or more; one set before the rule signs in flagged, and the
 /// flag goes with a new PIN.
 #[test]
