@@ -37,9 +37,7 @@ impl Till {
         let pepper = self.core.pin_pepper()?;
         users::add_public(
             &self.core.db().conn,
-            name,
-            role,
-            pin,
+            (name, role, pin),
             pepper.bytes(),
             demo.actor(),
         )

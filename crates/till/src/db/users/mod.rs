@@ -91,27 +91,32 @@ pub fn add(
     pepper: &[u8],
     actor: &str,
 ) -> Result<User> {
-    validate_name(name)?;
-    validate_pin(pin, role)?;
-    insert(conn, name, role, &pin::hash_pin(pin, pepper)?, actor)
+    add_hashed(conn, (name, role, pin), actor, |p| pin::hash_pin(p, pepper))
 }
 
 /// [`add`] for a user whose PIN everyone knows (the demo's): hashed at Argon2's least cost,
 /// and rehashed at the full cost at its first sign-in ([`pin::PUBLIC_M_COST_KIB`]).
 pub fn add_public(
     conn: &Connection,
-    name: &str,
-    role: Role,
-    pin: &str,
+    (name, role, pin): (&str, Role, &str),
     pepper: &[u8],
     actor: &str,
 ) -> Result<User> {
-    validate_name(name)?;
-    validate_pin(pin, role)?;
-    insert(conn, name, role, &pin::hash_public_pin(pin, pepper)?, actor)
+    add_hashed(conn, (name, role, pin), actor, |p| {
+        pin::hash_public_pin(p, pepper)
+    })
 }
 
-fn insert(conn: &Connection, name: &str, role: Role, hash: &str, actor: &str) -> Result<User> {
+/// Checks the name and PIN before any hashing, then adds the user with `hash(pin)`.
+fn add_hashed(
+    conn: &Connection,
+    (name, role, pin): (&str, Role, &str),
+    actor: &str,
+    hash: impl FnOnce(&str) -> Result<String>,
+) -> Result<User> {
+    validate_name(name)?;
+    validate_pin(pin, role)?;
+    let hash = hash(pin)?;
     let tx = conn.unchecked_transaction()?;
     let exists: bool = tx
         .query_row("SELECT 1 FROM users WHERE name = ?1", [name], |_| Ok(()))

@@ -356,7 +356,7 @@ fn a_weak_hash_is_rehashed_at_sign_in() {
 #[test]
 fn a_public_pin_is_hashed_cheaply_and_rehashed_at_its_first_sign_in() {
     let db = Db::open_in_memory().unwrap();
-    add_public(&db.conn, "Kassir", Role::Cashier, "1111", PEPPER, "demo").unwrap();
+    add_public(&db.conn, ("Kassir", Role::Cashier, "1111"), PEPPER, "demo").unwrap();
     let cheap = stored(&db);
     assert!(
         cheap.contains("m=8,t=1,p=1") && cheap.contains("keyid="),
@@ -366,9 +366,7 @@ fn a_public_pin_is_hashed_cheaply_and_rehashed_at_its_first_sign_in() {
     assert_eq!(
         code(add_public(
             &db.conn,
-            "Kassir",
-            Role::Cashier,
-            "1111",
+            ("Kassir", Role::Cashier, "1111"),
             PEPPER,
             "demo"
         )),
@@ -377,9 +375,7 @@ fn a_public_pin_is_hashed_cheaply_and_rehashed_at_its_first_sign_in() {
     assert_eq!(
         code(add_public(
             &db.conn,
-            "Boss",
-            Role::Manager,
-            "2222",
+            ("Boss", Role::Manager, "2222"),
             PEPPER,
             "demo"
         )),
