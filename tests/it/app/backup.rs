@@ -107,7 +107,12 @@ async fn a_manager_backs_up_from_settings_and_a_new_app_restores_it_at_first_sta
     // backup" under the sign-in (and in the demo's Settings, beside "Connect to ECommPay").
     let app = App::start("backup-restore").await;
     app.click("[data-testid=sign-out]").await;
+    // The sign-in screen whole first (its code and its tiles arrive after the link below it is
+    // drawn): a click on the link while they push it down lands beside it (CI, under load).
+    app.wait_css("[data-testid=user-tile][data-user=Kassir]")
+        .await;
     app.click("[data-testid=restore-open]").await;
+    app.wait_css("[data-testid=restore-form]").await;
     app.shot("backup-restore-form").await;
     restore(&app, file.to_str().unwrap(), "not the passphrase").await;
     app.wait_attr("[data-testid=restore-error]", "data-code", |c| {
