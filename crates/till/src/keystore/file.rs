@@ -3,10 +3,11 @@
 //! keys are throwaway (the demo sandbox's own key, and card vault, PIN and audit keys of a till
 //! that only ever sees test cards).
 //!
-//! Only ever for a demo folder: [`super::demo_keyring`] is the one way to get a [`FileKeyStore`] for a
-//! till, and it refuses a config that is not the demo's (`config.demo`, which only the app's
-//! demo mode sets and `cashier config set` refuses). A real till never reads or writes the
-//! file: it keeps "no plaintext fallback" ([`super::till_keyring`]).
+//! Only ever for a demo folder: [`super::demo_keyring`] is the one way to get a
+//! [`FileKeyStore`] for a till, and it refuses a config that is not the demo's (`config.demo`,
+//! which only the app's demo mode sets and `cashier config set` refuses). A real till never
+//! reads or writes the file: it keeps "no plaintext fallback" ([`super::till_keyring`]). The
+//! demo's keyring entry ([`super::demo::Bundle`]) is the same map of entries in one place.
 
 use std::collections::BTreeMap;
 use std::io::Write;
